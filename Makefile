@@ -1,0 +1,60 @@
+# Two commands do everything on a fresh machine: `make serve` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAM_VENV := .venv-sam
+# SAM builds for the Lambda runtime (python3.13); pyenv's 3.13 is put on PATH when present.
+PY313 := $(shell pyenv prefix 3.13.0 2>/dev/null || pyenv prefix 3.13 2>/dev/null)
+PORT ?= 3000
+
+.PHONY: install serve test lint unit handlers integration bench build tenant validate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[render,dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+serve: install
+	$(BIN)/python -m devserver --port $(PORT)
+
+test: install lint
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/cfn-lint template.yaml
+
+unit handlers integration: install
+	$(BIN)/pytest tests/$@
+
+bench: install
+	$(BIN)/python -m bench
+
+tenant: install
+	@test -n "$(NAME)" || (echo "usage: make tenant NAME=acme" >&2; exit 2)
+	AWS_ENDPOINT_URL=$${AWS_ENDPOINT_URL:-http://127.0.0.1:$$(cat .devserver/moto-port 2>/dev/null || echo 5000)} \
+	  $(BIN)/invoicing tenant create --name "$(NAME)" --stack-file .devserver/stack.json
+
+$(SAM_VENV)/.installed:
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli
+	touch $@
+
+validate: $(SAM_VENV)/.installed
+	AWS_DEFAULT_REGION=eu-west-3 $(SAM_VENV)/bin/sam validate --lint --template template.yaml
+
+build: $(SAM_VENV)/.installed validate
+	PATH="$(if $(PY313),$(PY313)/bin:)$$PATH" AWS_DEFAULT_REGION=eu-west-3 \
+	  $(SAM_VENV)/bin/sam build --template template.yaml --build-dir .aws-sam/build
+
+clean:
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .devserver .pytest_cache .mypy_cache .ruff_cache

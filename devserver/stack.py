@@ -1,0 +1,93 @@
+"""The local stack: moto with the template's resources, the functions' environments, the gateway."""
+
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from devserver.gateway import Gateway
+from devserver.lambdas import FunctionPool
+from devserver.moto_backend import CREDENTIALS, REGION, MotoBackend
+from devserver.template import Template
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _resolve(value: Any, physical: dict[str, str], parameters: dict[str, Any]) -> str:
+    """An environment value of the template with !Ref resolved to the local resource names."""
+    if isinstance(value, dict) and "Ref" in value:
+        name = value["Ref"]
+        if name in physical:
+            return physical[name]
+        return str(parameters[name]["Default"])
+    return str(value)
+
+
+class LocalStack:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 3000, template_path: Path = ROOT / "template.yaml"
+    ):
+        self.template = Template.load(template_path)
+        self.moto = MotoBackend(host)
+        self._host = host
+        self._port = port
+        self.pools: dict[str, FunctionPool] = {}
+        self.resources: dict[str, str] = {}
+        self._server: BaseWSGIServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return f"http://{self._host}:{self._server.server_port}"
+
+    def environment_of(self, function_name: str) -> dict[str, str]:
+        function = self.template.function(function_name)
+        variables = {
+            name: _resolve(value, self.resources, self.template.parameters)
+            for name, value in function.environment.items()
+        }
+        return {
+            **CREDENTIALS,
+            "AWS_ENDPOINT_URL": self.moto.endpoint,
+            "AWS_LAMBDA_FUNCTION_NAME": function_name,
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
+            "POWERTOOLS_DEV": os.environ.get("POWERTOOLS_DEV", "false"),
+            "PYTHONPATH": os.pathsep.join(
+                [str(ROOT / "layers" / "shared"), os.environ.get("PYTHONPATH", "")]
+            ),
+            **variables,
+        }
+
+    def start(self) -> None:
+        self.moto.start()
+        self.resources = self.moto.create_resources(self.template)
+        names = {route.function for route in self.template.routes} | {self.template.authorizer()[0]}
+        for name in sorted(names):
+            self.pools[name] = FunctionPool(self.template.function(name), self.environment_of(name))
+        # One warm environment per function, started together, so the first requests are not cold.
+        with ThreadPoolExecutor(max_workers=len(self.pools)) as executor:
+            list(executor.map(lambda pool: pool.warm(), self.pools.values()))
+        gateway = Gateway(self.template, self.pools, REGION)
+        self._server = make_server(self._host, self._port, gateway, threaded=True)
+        threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        for pool in self.pools.values():
+            pool.stop()
+        self.moto.stop()
+
+    def table_name(self) -> str:
+        return self.resources["InvoicesTable"]
+
+    def client_environment(self) -> dict[str, str]:
+        """What a CLI or test needs to reach this stack's AWS side."""
+        return {**CREDENTIALS, "AWS_ENDPOINT_URL": self.moto.endpoint, "TABLE_NAME": self.table_name()}

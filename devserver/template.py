@@ -1,0 +1,117 @@
+"""What the local stack reads from template.yaml: routes, functions, tables, buckets, gateway responses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class _CloudFormationLoader(yaml.SafeLoader):
+    """YAML with CloudFormation's short tags (!Ref, !GetAtt, !Sub...) read as {'Ref': ...} and the like."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if suffix == "GetAtt":
+            value = str(value).split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_CloudFormationLoader.add_multi_constructor("!", _tag)
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    resource: str
+    function: str
+    authorized: bool
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.resource))
+        return re.compile(f"^{regex}$")
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    code_dir: Path
+    handler: str
+    timeout: int
+    environment: dict[str, Any]
+
+
+@dataclass
+class Template:
+    root: Path
+    resources: dict[str, Any]
+    parameters: dict[str, Any]
+    globals: dict[str, Any]
+    routes: list[Route] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path) -> Template:
+        document = yaml.load(path.read_text(), Loader=_CloudFormationLoader)  # noqa: S506 - a safe loader
+        template = cls(
+            root=path.parent,
+            resources=document["Resources"],
+            parameters=document.get("Parameters", {}),
+            globals=document.get("Globals", {}).get("Function", {}),
+        )
+        template.routes = template._routes()
+        return template
+
+    def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
+        return {name: resource for name, resource in self.resources.items() if resource["Type"] == kind}
+
+    def _routes(self) -> list[Route]:
+        routes = []
+        for name, resource in self.of_type("AWS::Serverless::Function").items():
+            for event in resource["Properties"].get("Events", {}).values():
+                if event["Type"] != "Api":
+                    continue
+                props = event["Properties"]
+                authorized = props.get("Auth", {}).get("Authorizer") != "NONE"
+                routes.append(Route(props["Method"].upper(), props["Path"], name, authorized))
+        return routes
+
+    def function(self, name: str) -> Function:
+        props = self.resources[name]["Properties"]
+        environment = dict(self.globals.get("Environment", {}).get("Variables", {}))
+        environment |= props.get("Environment", {}).get("Variables", {})
+        return Function(
+            name=name,
+            code_dir=self.root / props["CodeUri"],
+            handler=props.get("Handler", self.globals.get("Handler", "app.handler")),
+            timeout=int(props.get("Timeout", self.globals.get("Timeout", 3))),
+            environment=environment,
+        )
+
+    @property
+    def api(self) -> dict[str, Any]:
+        (api,) = self.of_type("AWS::Serverless::Api").values()
+        return dict(api["Properties"])
+
+    def authorizer(self) -> tuple[str, str]:
+        """The authorizer function's logical id and the header it takes the identity from."""
+        auth = self.api["Auth"]
+        config = auth["Authorizers"][auth["DefaultAuthorizer"]]
+        function = config["FunctionArn"]["Fn::GetAtt"][0]
+        return function, config["Identity"]["Headers"][0]
+
+    def gateway_response(self, kind: str) -> tuple[int, str] | None:
+        response = self.api.get("GatewayResponses", {}).get(kind)
+        if response is None:
+            return None
+        return int(response.get("StatusCode", 0)), response["ResponseTemplates"]["application/json"]

@@ -1,0 +1,41 @@
+"""API key authorizer: maps `Authorization: Bearer <key>` to the caller's tenant, or answers 401."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.data_classes import event_source
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerRequestEvent,
+    APIGatewayAuthorizerResponse,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from invoicing.adapters import aws
+from invoicing.adapters.dynamodb.tenants import TenantTable
+from invoicing.services.tenants import tenant_of_bearer
+
+logger = Logger()
+tenants = TenantTable(aws.dynamodb(), aws.table_name())
+
+
+@logger.inject_lambda_context
+@event_source(data_class=APIGatewayAuthorizerRequestEvent)
+def handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
+    tenant_id = tenant_of_bearer(tenants, event.headers.get("authorization"))
+    if tenant_id is None:
+        logger.info("refused API key")
+        raise Exception("Unauthorized")
+    arn = event.parsed_arn
+    policy = APIGatewayAuthorizerResponse(
+        principal_id=tenant_id,
+        region=arn.region,
+        aws_account_id=arn.aws_account_id,
+        api_id=arn.api_id,
+        stage=arn.stage,
+        context={"tenant_id": tenant_id},
+    )
+    # One policy for every route, so API Gateway can cache it per key across routes.
+    policy.allow_all_routes()
+    return policy.asdict()

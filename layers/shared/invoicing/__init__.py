@@ -1,0 +1,1 @@
+"""Legal, numbered invoices: domain, services and AWS adapters shared by every function."""

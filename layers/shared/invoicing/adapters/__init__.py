@@ -1,0 +1,1 @@
+"""AWS access, one module per service; nothing above this layer imports boto3."""

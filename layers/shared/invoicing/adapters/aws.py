@@ -1,0 +1,39 @@
+"""boto3 clients, created once per execution environment and shared by every invocation."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+import boto3
+from botocore.config import Config
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+
+# Fail fast inside a Lambda's time budget; the numbering loop does its own retries.
+_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+
+
+@cache
+def dynamodb() -> DynamoDBClient:
+    return boto3.client("dynamodb", config=_CONFIG)
+
+
+@cache
+def s3() -> S3Client:
+    # SigV4 presigned URLs, path-style when an endpoint override (the local stack) is set.
+    addressing: Literal["path", "auto"] = "path" if os.environ.get("AWS_ENDPOINT_URL") else "auto"
+    return boto3.client(
+        "s3", config=_CONFIG.merge(Config(signature_version="s3v4", s3={"addressing_style": addressing}))
+    )
+
+
+def table_name() -> str:
+    return os.environ["TABLE_NAME"]
+
+
+def bucket_name() -> str:
+    return os.environ["DOCUMENTS_BUCKET"]

@@ -1,0 +1,1 @@
+"""The single DynamoDB table: documents, numbering counters, settings and API keys."""

@@ -1,0 +1,34 @@
+"""Key layout and (de)serialization of the single table.
+
+pk `TENANT#<id>` holds everything a tenant owns, so no query can cross tenants:
+  sk `DOC#<id>`          a document (compressed JSON plus the attributes lists will query)
+  sk `COUNTER#<series>`  the series' last number, its period and last issue date
+  sk `NUMBER#<number>`   a number's reservation: no two documents can ever hold it
+  sk `SETTINGS`          the tenant's settings
+pk `APIKEY#<sha256>`, sk `APIKEY`: an API key's hash and its tenant (the key itself is never stored).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def tenant_pk(tenant_id: str) -> str:
+    return f"TENANT#{tenant_id}"
+
+
+def key(pk: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def to_item(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: _serializer.serialize(value) for name, value in values.items() if value is not None}
+
+
+def from_item(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}

@@ -1,0 +1,45 @@
+"""Rendered documents in S3: written once, handed out through short-lived SigV4 presigned links."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+LINK_LIFETIME_SECONDS = 15 * 60
+Disposition = Literal["inline", "attachment"]
+
+
+class DocumentStore:
+    def __init__(self, client: S3Client, bucket: str) -> None:
+        self._client = client
+        self._bucket = bucket
+
+    def put_once(self, key: str, body: bytes, content_type: str) -> bool:
+        """Write unless the key exists (a finalized document is never overwritten); True if written."""
+        try:
+            self._client.put_object(
+                Bucket=self._bucket, Key=key, Body=body, ContentType=content_type, IfNoneMatch="*"
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"PreconditionFailed", "412"}:
+                return False
+            raise
+        return True
+
+    def put(self, key: str, body: bytes, content_type: str) -> None:
+        self._client.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
+
+    def link(self, key: str, *, filename: str, disposition: Disposition) -> str:
+        return self._client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": self._bucket,
+                "Key": key,
+                "ResponseContentDisposition": f'{disposition}; filename="{filename}"',
+            },
+            ExpiresIn=LINK_LIFETIME_SECONDS,
+        )

@@ -1,0 +1,1 @@
+"""HTTP: routers grouped by function, and the resolver they share."""

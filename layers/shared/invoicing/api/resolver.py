@@ -1,0 +1,36 @@
+"""The resolver each function builds from its routers: validation on, Decimal bodies, contract errors."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from invoicing.api.body import parse_json_body
+from invoicing.api.errors import Unauthenticated, install_error_handlers
+
+
+def build_resolver(*routers: Router) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=parse_json_body)
+    install_error_handlers(app)
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def tenant_of(router: Router | APIGatewayRestResolver) -> str:
+    """The tenant the authorizer mapped the caller's API key to; API Gateway lets nothing else through."""
+    authorizer = router.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
+    tenant_id = authorizer.get("tenant_id")
+    if not tenant_id:
+        raise Unauthenticated("no tenant: the request did not pass the API key authorizer")
+    return str(tenant_id)
+
+
+def api_base_url(router: Router | APIGatewayRestResolver) -> str:
+    """The URL the caller reached us at, stage included on execute-api hosts."""
+    event = router.current_event
+    context = event.raw_event.get("requestContext", {})
+    domain = context.get("domainName") or event.headers.get("host", "localhost")
+    scheme = event.headers.get("x-forwarded-proto", "https")
+    stage = f"/{context['stage']}" if ".execute-api." in domain and context.get("stage") else ""
+    return f"{scheme}://{domain}{stage}"

@@ -1,0 +1,120 @@
+"""POST /v1/invoices: a draft, or with `finalize` a numbered invoice; replay-safe with Idempotency-Key."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from functools import cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Header
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
+
+from invoicing.adapters import aws
+from invoicing.adapters.dynamodb.documents import StoredDocument
+from invoicing.api.resolver import api_base_url, tenant_of
+from invoicing.api.responses import invoice_response
+from invoicing.api.schemas import ERROR_RESPONSES, InvoiceCreate, InvoiceResponse
+from invoicing.domain.model import DocumentContent
+from invoicing.services import invoices
+from invoicing.services.dependencies import Dependencies, from_environment
+
+router = Router()
+
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
+REPLAYED = "__replayed"
+
+
+def _mark_replay(response: Any, idempotent_data: DataRecord) -> Any:
+    return {**response, REPLAYED: True}
+
+
+# Keys are scoped by tenant: two tenants may send the same key and never see each other's answer.
+idempotency_config = IdempotencyConfig(
+    event_key_jmespath="[tenant_id, key]",
+    payload_validation_jmespath="payload",
+    expires_after_seconds=24 * 3600,
+    response_hook=_mark_replay,
+)
+
+
+def _publisher(deps: Dependencies, tenant_id: str) -> Callable[[StoredDocument], StoredDocument]:
+    def publish(stored: StoredDocument) -> StoredDocument:
+        # Rendering loads only when a document is created finalized: a draft's cold start skips it.
+        from invoicing.services.publishing import publish as render_and_store  # noqa: PLC0415
+
+        return render_and_store(deps, tenant_id, stored, stored.document.language)
+
+    return publish
+
+
+def _create(request: dict[str, Any]) -> dict[str, Any]:
+    deps = from_environment()
+    tenant_id = request["tenant_id"]
+    body = InvoiceCreate.model_validate(request["payload"])
+    content = DocumentContent.model_validate(body.model_dump(exclude={"finalize"}, exclude_unset=True))
+    stored = invoices.create_invoice(
+        deps, tenant_id, content, finalize=body.finalize, publish=_publisher(deps, tenant_id)
+    )
+    return invoice_response(deps, tenant_id, stored, request["base_url"]).model_dump(mode="json")
+
+
+@cache
+def create_once() -> Callable[..., dict[str, Any]]:
+    """`_create` behind Powertools Idempotency, its records in their own DynamoDB table."""
+    persistence = DynamoDBPersistenceLayer(
+        table_name=os.environ["IDEMPOTENCY_TABLE"], boto3_client=aws.dynamodb()
+    )
+    return idempotent_function(  # type: ignore[no-any-return]
+        data_keyword_argument="request", persistence_store=persistence, config=idempotency_config
+    )(_create)
+
+
+@router.post(
+    "/v1/invoices",
+    summary="Create an invoice",
+    description="A draft by default; `finalize: true` numbers it, freezes it and renders its PDF at once.",
+    responses={
+        201: {"description": "Created", "content": {"application/json": {"model": InvoiceResponse}}},
+        **ERROR_RESPONSES,
+    },
+    tags=["invoices"],
+)
+def create_invoice(
+    body: InvoiceCreate,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="idempotency-key",
+            pattern=IDEMPOTENCY_KEY_PATTERN,
+            description="Replays return the first answer; the same key with another body is refused.",
+        ),
+    ] = None,
+) -> Response[dict[str, Any]]:
+    tenant_id = tenant_of(router)
+    base_url = api_base_url(router)
+    request = {
+        "tenant_id": tenant_id,
+        "key": idempotency_key,
+        "payload": body.model_dump(mode="json", exclude_unset=True),
+        "base_url": base_url,
+    }
+    result = create_once()(request=request) if idempotency_key else _create(request)
+    headers = {"Location": f"/v1/invoices/{result['id']}"}
+    if result.pop(REPLAYED, False):
+        headers["Idempotent-Replayed"] = "true"
+        deps = from_environment()
+        fresh = invoice_response(
+            deps, tenant_id, invoices.get_invoice(deps, tenant_id, result["id"]), base_url
+        )
+        result = fresh.model_dump(mode="json")
+    return Response(
+        status_code=201, content_type=content_types.APPLICATION_JSON, body=result, headers=headers
+    )

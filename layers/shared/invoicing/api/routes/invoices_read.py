@@ -1,0 +1,23 @@
+"""GET /v1/invoices/{id}: the document as stored, with fresh presigned links."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from invoicing.api.resolver import api_base_url, tenant_of
+from invoicing.api.responses import invoice_response
+from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse
+from invoicing.services import invoices
+from invoicing.services.dependencies import from_environment
+
+router = Router()
+
+
+@router.get(
+    "/v1/invoices/<invoice_id>", summary="Read an invoice", responses=ERROR_RESPONSES, tags=["invoices"]
+)
+def read_invoice(invoice_id: str) -> InvoiceResponse:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+    stored = invoices.get_invoice(deps, tenant_id, invoice_id)
+    return invoice_response(deps, tenant_id, stored, api_base_url(router))

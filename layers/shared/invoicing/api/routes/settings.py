@@ -1,0 +1,29 @@
+"""GET and PUT /v1/settings: the seller's legal identity and the defaults of its documents."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from invoicing.api.resolver import tenant_of
+from invoicing.api.schemas import ERROR_RESPONSES
+from invoicing.domain.settings import TenantSettings
+from invoicing.services.dependencies import from_environment
+
+router = Router()
+
+
+@router.get("/v1/settings", summary="Read the settings", tags=["settings"])
+def read_settings() -> TenantSettings:
+    return from_environment().tenants.settings(tenant_of(router))
+
+
+@router.put(
+    "/v1/settings",
+    summary="Replace the settings",
+    description="Finalized documents keep the identity they were issued with; new ones take these.",
+    responses=ERROR_RESPONSES,
+    tags=["settings"],
+)
+def replace_settings(body: TenantSettings) -> TenantSettings:
+    from_environment().tenants.put_settings(tenant_of(router), body)
+    return body

@@ -1,0 +1,64 @@
+"""The API contract: request and response bodies, as the OpenAPI document publishes them."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel, Field, model_validator
+
+from invoicing.domain.model import Contract, Document, DocumentContent
+
+
+class InvoiceCreate(DocumentContent):
+    finalize: bool = Field(default=False, description="Create the document numbered and final in one call.")
+
+    @model_validator(mode="after")
+    def _terms_or_due_date(self) -> Self:
+        if self.payment_terms is not None and self.due_date is not None:
+            raise ValueError("give payment_terms or due_date, not both")
+        return self
+
+
+class Links(BaseModel):
+    pdf: str | None = Field(description="Presigned link, valid 15 minutes; null for a draft.")
+    html: str | None = Field(description="Presigned link, valid 15 minutes; null for a draft.")
+
+
+class InvoiceResponse(Document):
+    links: Links
+
+
+class ErrorDetail(BaseModel):
+    field: str | None
+    message: str
+    type: str | None = None
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class ErrorBody(BaseModel):
+    error: ErrorInfo
+
+
+def error_body(code: str, message: str, details: list[ErrorDetail] | None = None) -> dict[str, Any]:
+    return ErrorBody(error=ErrorInfo(code=code, message=message, details=details or [])).model_dump(
+        mode="json"
+    )
+
+
+ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
+    status: {"description": description, "content": {"application/json": {"model": ErrorBody}}}
+    for status, description in {
+        404: "Not found, or another tenant's",
+        409: "The document's state does not allow it",
+        413: "Body over 1 MB",
+        422: "Invalid input; details name each field at fault",
+    }.items()
+}
+
+__all__ = ["Contract", "ErrorBody", "InvoiceCreate", "InvoiceResponse", "Links", "error_body"]

@@ -1,0 +1,1 @@
+"""The invoicing rules, free of AWS and of Lambda event shapes."""

@@ -1,0 +1,104 @@
+"""A document's life in the domain: priced as a draft, then frozen with its number at finalization."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from invoicing.domain.errors import InvalidDocument, StateConflict
+from invoicing.domain.model import Document, DocumentContent, Seller
+from invoicing.domain.numbering import SERIES_OF_TYPE, Series
+from invoicing.domain.terms import PaymentTerms, due_date, exceeds_b2b_cap, latest_b2b_due_date
+from invoicing.domain.totals import compute_totals, price_lines
+
+
+def draft_document(content: DocumentContent, *, document_id: str, now: datetime) -> Document:
+    """Price the lines and compute totals; the client's own figures are never taken."""
+    lines = price_lines(content.lines, content.currency)
+    totals = compute_totals(lines, content.discount, content.currency)
+    document = Document(
+        **content.model_dump(exclude={"lines"}, exclude_none=True),
+        id=document_id,
+        lines=lines,
+        totals=totals,
+        created_at=now,
+    )
+    if document.issue_date is not None:
+        check_due_date(document, document.issue_date, default_terms=None)
+    return document
+
+
+def series_of(document: Document) -> Series:
+    series = SERIES_OF_TYPE.get(document.type)
+    if series is None:
+        raise StateConflict(
+            f"a {document.type} document takes no number from our series and is not finalized here",
+            code="not_finalizable",
+            field="type",
+        )
+    return series
+
+
+def resolve_due_date(document: Document, issue_date: date, default_terms: PaymentTerms | None) -> date | None:
+    if document.due_date is not None:
+        return document.due_date
+    terms = document.payment_terms or default_terms
+    return due_date(issue_date, terms) if terms is not None else None
+
+
+def check_due_date(document: Document, issue_date: date, default_terms: PaymentTerms | None) -> date | None:
+    due = resolve_due_date(document, issue_date, default_terms)
+    if due is not None and due < issue_date:
+        raise InvalidDocument("due_date must not be before issue_date", field="due_date")
+    if due is not None and document.customer.is_business and exceeds_b2b_cap(issue_date, due):
+        field = "due_date" if document.due_date else "payment_terms"
+        raise InvalidDocument(
+            "between businesses, payment terms are capped at 60 days or 45 days end of month "
+            f"(latest due date {latest_b2b_due_date(issue_date).isoformat()})",
+            field=field,
+        )
+    return due
+
+
+def check_finalizable(document: Document, seller: Seller | None) -> Seller:
+    if not document.is_draft:
+        raise StateConflict(
+            f"the document is already finalized as {document.number}", code="already_finalized"
+        )
+    series_of(document)
+    if seller is None:
+        raise StateConflict(
+            "set the seller's legal identity (name, address, SIREN) with PUT /v1/settings before finalizing",
+            code="seller_identity_missing",
+        )
+    zero_rated = any(line.vat_rate == 0 for line in document.lines if line.kind == "item")
+    if zero_rated and not document.vat_exemption:
+        raise InvalidDocument(
+            "a line without VAT needs the legal reason on the document (vat_exemption), "
+            "e.g. 'TVA non applicable, art. 293 B du CGI'",
+            field="vat_exemption",
+        )
+    return seller
+
+
+def freeze(
+    document: Document,
+    *,
+    seller: Seller,
+    number: str,
+    issue_date: date,
+    default_terms: PaymentTerms | None,
+    now: datetime,
+) -> Document:
+    """The finalized document: numbered, dated, with the seller's identity as it is today."""
+    due = check_due_date(document, issue_date, default_terms)
+    return document.model_copy(
+        update={
+            "status": "open",
+            "number": number,
+            "issue_date": issue_date,
+            "due_date": due,
+            "payment_terms": None if document.due_date else document.payment_terms or default_terms,
+            "seller": seller,
+            "finalized_at": now,
+        }
+    )

@@ -1,0 +1,34 @@
+"""Domain errors; the API layer maps each one to an HTTP status and the contract's error body."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refusal the caller can act on."""
+
+    code = "invalid_request"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code is not None:
+            self.code = code
+
+
+class InvalidDocument(DomainError):
+    """The input is well-formed but breaks a business rule (HTTP 422)."""
+
+    code = "invalid_document"
+
+
+class StateConflict(DomainError):
+    """The document or its series is not in a state that allows the operation (HTTP 409)."""
+
+    code = "state_conflict"
+
+
+class NotFound(DomainError):
+    """Absent, or another tenant's: both look the same to the caller (HTTP 404)."""
+
+    code = "not_found"

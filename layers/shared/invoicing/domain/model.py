@@ -1,0 +1,182 @@
+"""The document a tenant issues: what the client writes, and what the service computes and freezes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from invoicing.domain.fields import (
+    Amount,
+    Country,
+    Currency,
+    LineTitle,
+    LongText,
+    Metadata,
+    Name,
+    Percent,
+    Quantity,
+    ShortText,
+    Siren,
+    Unit,
+    UnitPrice,
+    VatNumber,
+    VatRate,
+)
+from invoicing.domain.terms import PaymentTerms
+
+DocumentType = Literal["invoice", "credit_note", "deposit", "proforma", "external", "external_credit"]
+Language = Literal["fr", "en"]
+Status = Literal["draft", "open", "paid"]
+LineKind = Literal["item", "section", "comment"]
+
+MAX_LINES = 1000
+EXTERNAL_TYPES = frozenset({"external", "external_credit"})
+
+
+class Contract(BaseModel):
+    """Unknown fields are refused, so a client sending computed totals learns that they are computed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Address(Contract):
+    line1: Name
+    line2: Name | None = None
+    postal_code: ShortText
+    city: Name
+    country: Country = "FR"
+
+
+class Customer(Contract):
+    name: Name
+    email: EmailStr | None = Field(default=None, max_length=254)
+    address: Address | None = None
+    siren: Siren | None = None
+    vat_number: VatNumber | None = None
+
+    @property
+    def is_business(self) -> bool:
+        """A customer with a company identifier is a business: B2B rules (terms cap, penalties) apply."""
+        return self.siren is not None or self.vat_number is not None
+
+
+class Discount(Contract):
+    type: Literal["percent", "amount"]
+    value: Amount
+
+    @model_validator(mode="after")
+    def _percent_at_most_100(self) -> Self:
+        if self.type == "percent" and self.value > 100:
+            raise ValueError("a percent discount is at most 100")
+        return self
+
+
+class Line(Contract):
+    kind: LineKind = "item"
+    title: LineTitle
+    description: LongText | None = None
+    quantity: Quantity = Decimal(1)
+    unit: Unit | None = None
+    unit_price: UnitPrice | None = None
+    vat_rate: VatRate | None = None
+    discount: Discount | None = None
+
+    @model_validator(mode="after")
+    def _prices_only_on_items(self) -> Self:
+        if self.kind == "item":
+            missing = [name for name in ("unit_price", "vat_rate") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"an item line needs {' and '.join(missing)}")
+        elif any(value is not None for value in (self.unit_price, self.vat_rate, self.discount, self.unit)):
+            raise ValueError(
+                f"a {self.kind} line carries text only: no unit, unit_price, vat_rate or discount"
+            )
+        return self
+
+
+class DocumentContent(Contract):
+    """Everything a client may write on a document; totals and numbers are never among it."""
+
+    type: DocumentType = "invoice"
+    customer: Customer
+    issue_date: date | None = None
+    delivery_date: date | None = None
+    currency: Currency = "EUR"
+    language: Language = "fr"
+    title: Name | None = None
+    payment_terms: PaymentTerms | None = None
+    due_date: date | None = None
+    discount: Discount | None = None
+    lines: list[Line] = Field(min_length=1, max_length=MAX_LINES)
+    notes: LongText | None = None
+    vat_exemption: Name | None = None
+    external_ref: ShortText | None = None
+    metadata: Metadata = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.due_date and self.issue_date and self.due_date < self.issue_date:
+            raise ValueError("due_date must not be before issue_date")
+        if self.type in EXTERNAL_TYPES and not self.external_ref:
+            raise ValueError(
+                f"a document of type {self.type} needs external_ref, the number it had elsewhere"
+            )
+        if not any(line.kind == "item" for line in self.lines):
+            raise ValueError("a document needs at least one item line")
+        return self
+
+
+class PricedLine(Line):
+    total_excl_tax: Decimal | None = None
+
+
+class VatAmount(Contract):
+    rate: Decimal
+    base: Decimal
+    amount: Decimal
+
+
+class Totals(Contract):
+    subtotal_excl_tax: Decimal
+    discount: Decimal
+    total_excl_tax: Decimal
+    vat: list[VatAmount]
+    total_vat: Decimal
+    total_incl_tax: Decimal
+    amount_paid: Decimal
+    amount_due: Decimal
+
+
+class Seller(Contract):
+    """The tenant's legal identity, frozen into each finalized document."""
+
+    name: Name
+    legal_form: ShortText | None = None
+    share_capital: ShortText | None = None
+    address: Address
+    siren: Siren
+    vat_number: VatNumber | None = None
+    email: EmailStr | None = Field(default=None, max_length=254)
+    phone: ShortText | None = None
+    legal_mentions: LongText | None = None
+    late_penalty_rate: Percent | None = None
+
+
+class Document(DocumentContent):
+    """A stored document. Lines and totals are computed; a finalized one never changes."""
+
+    id: str
+    status: Status = "draft"
+    number: str | None = None
+    lines: list[PricedLine] = Field(min_length=1, max_length=MAX_LINES)  # type: ignore[assignment]
+    totals: Totals
+    seller: Seller | None = None
+    created_at: datetime
+    finalized_at: datetime | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"

@@ -1,0 +1,79 @@
+"""Numbering patterns such as `F{YYYY}-{SEQ:5}`: the series' period and the number they format.
+
+A counter exists per tenant, series and period; the period is the finest date part the pattern
+shows (`2026-11` for a monthly pattern, `2026` for a yearly one, `all` when it shows none), so a
+yearly pattern restarts at 1 each January and never repeats a number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator
+
+from invoicing.domain.model import DocumentType
+
+Series = Literal["invoice", "credit_note"]
+
+SERIES_OF_TYPE: dict[DocumentType, Series] = {
+    "invoice": "invoice",
+    "deposit": "invoice",
+    "credit_note": "credit_note",
+}
+DEFAULT_PATTERNS: dict[Series, str] = {"invoice": "F{YYYY}-{SEQ:5}", "credit_note": "AV{YYYY}-{SEQ:5}"}
+
+_TOKEN = re.compile(r"\{(YYYY|YY|MM|SEQ(?::(\d{1,2}))?)\}")
+_LITERAL = re.compile(r"^[A-Za-z0-9_\-/.]*$")
+MAX_PATTERN_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class NumberingPattern:
+    pattern: str
+
+    @classmethod
+    def parse(cls, pattern: str) -> NumberingPattern:
+        if len(pattern) > MAX_PATTERN_LENGTH:
+            raise ValueError(f"at most {MAX_PATTERN_LENGTH} characters")
+        tokens = [match.group(1) for match in _TOKEN.finditer(pattern)]
+        if sum(token.startswith("SEQ") for token in tokens) != 1:
+            raise ValueError("needs exactly one {SEQ} or {SEQ:n} token")
+        for match in _TOKEN.finditer(pattern):
+            width = match.group(2)
+            if width is not None and not 1 <= int(width) <= 10:
+                raise ValueError("{SEQ:n} pads to 1 to 10 digits")
+        if not _LITERAL.match(_TOKEN.sub("", pattern)):
+            raise ValueError(
+                "besides {YYYY}, {YY}, {MM} and {SEQ:n}, only letters, digits and _-/. are allowed"
+            )
+        return cls(pattern)
+
+    def period(self, issue_date: date) -> str:
+        if "{MM}" in self.pattern:
+            return f"{issue_date:%Y-%m}"
+        if "{YYYY}" in self.pattern or "{YY}" in self.pattern:
+            return f"{issue_date:%Y}"
+        return "all"
+
+    def format(self, issue_date: date, sequence: int) -> str:
+        def replace(match: re.Match[str]) -> str:
+            part = match.group(1)
+            if part == "YYYY":
+                return f"{issue_date:%Y}"
+            if part == "YY":
+                return f"{issue_date:%y}"
+            if part == "MM":
+                return f"{issue_date:%m}"
+            return str(sequence).zfill(int(match.group(2) or 1))
+
+        return _TOKEN.sub(replace, self.pattern)
+
+
+def _valid_pattern(value: str) -> str:
+    return NumberingPattern.parse(value).pattern
+
+
+PatternText = Annotated[str, AfterValidator(_valid_pattern)]

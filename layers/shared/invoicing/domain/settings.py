@@ -1,0 +1,38 @@
+"""A tenant's settings: its legal identity and the defaults its documents take at finalization."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, available_timezones
+
+from pydantic import AfterValidator, Field
+
+from invoicing.domain.model import Contract, Language, Seller
+from invoicing.domain.numbering import DEFAULT_PATTERNS, NumberingPattern, PatternText, Series
+from invoicing.domain.terms import PaymentTerms
+
+
+def _timezone(value: str) -> str:
+    if value not in available_timezones():
+        raise ValueError("must be an IANA time zone such as Europe/Paris")
+    return value
+
+
+class Numbering(Contract):
+    invoice: PatternText = DEFAULT_PATTERNS["invoice"]
+    credit_note: PatternText = DEFAULT_PATTERNS["credit_note"]
+
+    def pattern(self, series: Series) -> NumberingPattern:
+        return NumberingPattern.parse(getattr(self, series))
+
+
+class TenantSettings(Contract):
+    seller: Seller | None = None
+    numbering: Numbering = Field(default_factory=Numbering)
+    payment_terms: PaymentTerms = "30"
+    language: Language = "fr"
+    timezone: Annotated[str, Field(max_length=64), AfterValidator(_timezone)] = "Europe/Paris"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

@@ -1,0 +1,93 @@
+"""What the template shows, formatted for the reader's locale by Babel (`1 234,56 €`, `21 nov. 2026`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from invoicing.domain.model import Address, Document
+from invoicing.rendering.labels import LABELS
+
+BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+class Formatter:
+    def __init__(self, locale: str, currency: str) -> None:
+        self.babel_locale = BABEL_LOCALES[locale]
+        self.currency = currency
+
+    def money(self, amount: Decimal | None) -> str:
+        if amount is None:
+            return ""
+        return str(format_currency(amount, self.currency, locale=self.babel_locale))
+
+    def unit_price(self, amount: Decimal | None) -> str:
+        """Unit prices keep their sub-cent decimals (0,0125 €)."""
+        if amount is None:
+            return ""
+        return str(
+            format_currency(
+                amount,
+                self.currency,
+                locale=self.babel_locale,
+                currency_digits=False,
+                format_type="standard",
+                decimal_quantization=False,
+            )
+        )
+
+    def number(self, value: Decimal | None) -> str:
+        return "" if value is None else str(format_decimal(value, locale=self.babel_locale))
+
+    def rate(self, value: Decimal | None) -> str:
+        if value is None:
+            return ""
+        return str(format_percent(value / 100, locale=self.babel_locale, decimal_quantization=False))
+
+    def day(self, value: date | None) -> str:
+        return "" if value is None else str(format_date(value, format="long", locale=self.babel_locale))
+
+
+def address_lines(address: Address | None) -> list[str]:
+    if address is None:
+        return []
+    lines = [address.line1, address.line2, f"{address.postal_code} {address.city}"]
+    if address.country != "FR":
+        lines.append(address.country)
+    return [line for line in lines if line]
+
+
+def document_view(document: Document, locale: str, *, preview: bool) -> dict[str, Any]:
+    labels = LABELS[locale]
+    fmt = Formatter(locale, document.currency)
+    seller = document.seller
+    penalty_rate = (
+        fmt.rate(seller.late_penalty_rate)
+        if seller and seller.late_penalty_rate is not None
+        else labels["legal_rate"]
+    )
+    return {
+        "lang": locale,
+        "t": labels,
+        "fmt": fmt,
+        "doc": document,
+        "preview": preview,
+        "title": labels[document.type],
+        "seller": seller,
+        "seller_address": address_lines(seller.address) if seller else [],
+        "customer_address": address_lines(document.customer.address),
+        "vat_lines": [
+            (
+                labels["vat_on"].format(rate=fmt.rate(entry.rate), base=fmt.money(entry.base)),
+                fmt.money(entry.amount),
+            )
+            for entry in document.totals.vat
+        ],
+        "b2b": document.customer.is_business,
+        "penalties": labels["penalties"].format(rate=penalty_rate),
+        "on_receipt": document.payment_terms == "0",
+    }

@@ -1,0 +1,1 @@
+"""Use cases: each takes the tenant, the input and the adapters, and knows nothing of HTTP."""

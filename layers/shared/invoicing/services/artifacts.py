@@ -1,0 +1,32 @@
+"""Where a document's files live in S3, and the presigned links that hand them out.
+
+Finalized files sit under the tenant's prefix, named after the number, written once; a draft's
+watermarked preview is rendered on each request under `previews/`, which a lifecycle rule expires.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from invoicing.adapters.s3 import Disposition
+from invoicing.domain.model import Document, Language
+
+Format = Literal["pdf", "html"]
+FORMATS: dict[Format, tuple[str, Disposition]] = {
+    "pdf": ("application/pdf", "attachment"),
+    "html": ("text/html; charset=utf-8", "inline"),
+}
+
+
+def filename(document: Document, locale: Language, fmt: Format) -> str:
+    base = (document.number or f"draft-{document.id}").replace("/", "-")
+    suffix = "" if locale == document.language else f".{locale}"
+    return f"{base}{suffix}.{fmt}"
+
+
+def document_key(tenant_id: str, document: Document, locale: Language, fmt: Format) -> str:
+    return f"tenants/{tenant_id}/documents/{document.id}/{filename(document, locale, fmt)}"
+
+
+def preview_key(tenant_id: str, document: Document, locale: Language, fmt: Format) -> str:
+    return f"previews/tenants/{tenant_id}/{document.id}/{locale}.{fmt}"

@@ -1,0 +1,28 @@
+"""The adapters a use case needs, built once per execution environment from its environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from invoicing.adapters import aws
+from invoicing.adapters.dynamodb.documents import DocumentTable
+from invoicing.adapters.dynamodb.tenants import TenantTable
+from invoicing.adapters.s3 import DocumentStore
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    documents: DocumentTable
+    tenants: TenantTable
+    store: DocumentStore
+
+
+@cache
+def from_environment() -> Dependencies:
+    table = aws.table_name()
+    return Dependencies(
+        documents=DocumentTable(aws.dynamodb(), table),
+        tenants=TenantTable(aws.dynamodb(), table),
+        store=DocumentStore(aws.s3(), aws.bucket_name()),
+    )

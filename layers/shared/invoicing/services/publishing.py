@@ -1,0 +1,57 @@
+"""Rendering documents and storing the files; only the functions that render import this module."""
+
+from __future__ import annotations
+
+from invoicing import rendering
+from invoicing.adapters.dynamodb.documents import StoredDocument
+from invoicing.domain.model import Document, Language, Seller
+from invoicing.services.artifacts import FORMATS, Format, document_key, filename, preview_key
+from invoicing.services.dependencies import Dependencies
+from invoicing.services.invoices import document_link
+
+
+def publish(deps: Dependencies, tenant_id: str, stored: StoredDocument, locale: Language) -> StoredDocument:
+    """Render a finalized document in `locale` and write its PDF and HTML once.
+
+    Safe to repeat after a failure at any step: a file already written is left as it is, and the
+    document records the locale only once both files are in place.
+    """
+    document = stored.document
+    html = rendering.render_html(document, locale)
+    pdf = rendering.render_pdf(html)
+    files: tuple[tuple[Format, bytes], ...] = (("pdf", pdf), ("html", html.encode()))
+    for fmt, body in files:
+        deps.store.put_once(document_key(tenant_id, document, locale, fmt), body, FORMATS[fmt][0])
+    deps.documents.mark_rendered(tenant_id, document.id, locale)
+    return StoredDocument(document, stored.version, stored.rendered_locales | {locale})
+
+
+def preview_link(
+    deps: Dependencies,
+    tenant_id: str,
+    draft: Document,
+    *,
+    seller: Seller | None,
+    locale: Language,
+    fmt: Format,
+) -> str:
+    """A watermarked rendering of a draft, with the seller's identity as the settings hold it now."""
+    shown = draft.model_copy(update={"seller": seller})
+    html = rendering.render_html(shown, locale, preview=True)
+    body = rendering.render_pdf(html) if fmt == "pdf" else html.encode()
+    key = preview_key(tenant_id, draft, locale, fmt)
+    deps.store.put(key, body, FORMATS[fmt][0])
+    return deps.store.link(key, filename=filename(draft, locale, fmt), disposition=FORMATS[fmt][1])
+
+
+def download_link(
+    deps: Dependencies, tenant_id: str, stored: StoredDocument, locale: Language, fmt: Format
+) -> str:
+    """A finalized document's file, rendered in `locale` first if it never was; a draft's preview."""
+    document = stored.document
+    if document.is_draft:
+        seller = deps.tenants.settings(tenant_id).seller
+        return preview_link(deps, tenant_id, document, seller=seller, locale=locale, fmt=fmt)
+    if locale not in stored.rendered_locales:
+        publish(deps, tenant_id, stored, locale)
+    return document_link(deps, tenant_id, stored, locale, fmt)
