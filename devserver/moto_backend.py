@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from devserver.resources import REGION, create_resources
 from devserver.template import Template
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
 
-REGION: Final = "eu-west-3"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
 _LOCAL_ACCOUNT: dict[str, Any] = {
     "region_name": REGION,
@@ -67,55 +67,5 @@ class MotoBackend:
     def s3(self) -> S3Client:
         return boto3.client("s3", endpoint_url=self.endpoint, **_LOCAL_ACCOUNT)
 
-    def create_resources(self, template: Template, prefix: str = "invoicing-local") -> dict[str, str]:
-        """The template's tables and buckets, created as declared; returns logical id -> physical name."""
-        names: dict[str, str] = {}
-        dynamodb = self.dynamodb()
-        for logical_id, resource in template.of_type("AWS::DynamoDB::Table").items():
-            props = resource["Properties"]
-            name = f"{prefix}-{logical_id}"
-            extra = (
-                {"GlobalSecondaryIndexes": props["GlobalSecondaryIndexes"]}
-                if "GlobalSecondaryIndexes" in props
-                else {}
-            )
-            dynamodb.create_table(
-                TableName=name,
-                KeySchema=props["KeySchema"],
-                AttributeDefinitions=props["AttributeDefinitions"],
-                BillingMode=props.get("BillingMode", "PAY_PER_REQUEST"),
-                **extra,
-            )
-            if "TimeToLiveSpecification" in props:
-                dynamodb.update_time_to_live(
-                    TableName=name, TimeToLiveSpecification=props["TimeToLiveSpecification"]
-                )
-            names[logical_id] = name
-        s3 = self.s3()
-        for logical_id, resource in template.of_type("AWS::S3::Bucket").items():
-            props = resource["Properties"]
-            name = f"{prefix}-{logical_id}".lower()
-            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
-            if "VersioningConfiguration" in props:
-                s3.put_bucket_versioning(
-                    Bucket=name, VersioningConfiguration=props["VersioningConfiguration"]
-                )
-            if "PublicAccessBlockConfiguration" in props:
-                s3.put_public_access_block(
-                    Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
-                )
-            if "BucketEncryption" in props:
-                s3.put_bucket_encryption(
-                    Bucket=name,
-                    ServerSideEncryptionConfiguration={
-                        "Rules": [
-                            {  # CloudFormation and the S3 API name this property differently
-                                "ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"],
-                                "BucketKeyEnabled": rule.get("BucketKeyEnabled", False),
-                            }
-                            for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
-                        ]
-                    },
-                )
-            names[logical_id] = name
-        return names
+    def create_resources(self, template: Template) -> dict[str, str]:
+        return create_resources(template, self.dynamodb(), self.s3())

@@ -12,7 +12,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from devserver.gateway import Gateway
 from devserver.lambdas import FunctionPool
-from devserver.moto_backend import CREDENTIALS, REGION, MotoBackend
+from devserver.moto_backend import CREDENTIALS, MotoBackend
+from devserver.resources import REGION
 from devserver.template import Template
 
 ROOT = Path(__file__).resolve().parent.parent

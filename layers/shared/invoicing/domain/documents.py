@@ -7,7 +7,13 @@ from datetime import date, datetime
 from invoicing.domain.errors import InvalidDocument, StateConflict
 from invoicing.domain.model import Document, DocumentContent, Seller
 from invoicing.domain.numbering import SERIES_OF_TYPE, Series
-from invoicing.domain.terms import PaymentTerms, due_date, exceeds_b2b_cap, latest_b2b_due_date
+from invoicing.domain.terms import (
+    PaymentTerms,
+    due_date,
+    exceeds_b2b_cap,
+    latest_b2b_due_date,
+    terms_exceed_b2b_cap,
+)
 from invoicing.domain.totals import compute_totals, price_lines
 
 
@@ -49,13 +55,17 @@ def check_due_date(document: Document, issue_date: date, default_terms: PaymentT
     due = resolve_due_date(document, issue_date, default_terms)
     if due is not None and due < issue_date:
         raise InvalidDocument("due_date must not be before issue_date", field="due_date")
-    if due is not None and document.customer.is_business and exceeds_b2b_cap(issue_date, due):
-        field = "due_date" if document.due_date else "payment_terms"
-        raise InvalidDocument(
-            "between businesses, payment terms are capped at 60 days or 45 days end of month "
-            f"(latest due date {latest_b2b_due_date(issue_date).isoformat()})",
-            field=field,
+    if document.customer.is_business:
+        terms = None if document.due_date else document.payment_terms or default_terms
+        too_long = (
+            terms_exceed_b2b_cap(terms) if terms else due is not None and exceeds_b2b_cap(issue_date, due)
         )
+        if too_long:
+            raise InvalidDocument(
+                "between businesses, payment terms are capped at 60 days or 45 days end of month "
+                f"(latest due date {latest_b2b_due_date(issue_date).isoformat()})",
+                field="payment_terms" if terms else "due_date",
+            )
     return due
 
 

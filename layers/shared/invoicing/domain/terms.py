@@ -29,6 +29,15 @@ def due_date(issue_date: date, terms: PaymentTerms) -> date:
     return issue_date + timedelta(days=int(terms))
 
 
+def terms_exceed_b2b_cap(terms: PaymentTerms) -> bool:
+    """A code is judged by what it states: more than 60 days net, or more than 45 days end of month."""
+    if terms == "00fm10":
+        return False
+    if terms.endswith("fm"):
+        return int(terms[:-2]) > B2B_MAX_END_OF_MONTH_DAYS
+    return int(terms) > B2B_MAX_NET_DAYS
+
+
 def latest_b2b_due_date(issue_date: date) -> date:
     """The furthest due date the law allows between businesses, whichever way it is counted."""
     return max(

@@ -12,10 +12,20 @@ import logging
 from importlib.resources import files
 from pathlib import Path
 
+from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus.tables import CellStyle
 from xhtml2pdf import pisa
 
 _ASSETS = Path(str(files("invoicing.rendering") / "assets"))
 _ALLOWED = {path.name: str(path) for path in _ASSETS.iterdir() if path.suffix == ".ttf"}
+
+# reportlab opens every page, and styles every table cell, in Helvetica, a font it never embeds;
+# starting both in the embedded DejaVu leaves no unembedded font in the file (PDF/A-3 requires it).
+pdfmetrics.registerFont(TTFont("DejaVuSans", _ALLOWED["DejaVuSans.ttf"]))
+rl_config.canvas_basefontname = "DejaVuSans"
+CellStyle.fontname = "DejaVuSans"
 
 logging.getLogger("xhtml2pdf").setLevel(logging.ERROR)
 

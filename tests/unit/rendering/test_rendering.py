@@ -1,0 +1,165 @@
+"""Rendering: one escaped template, French and English formats, embedded fonts, no outside resource."""
+
+import html as html_text
+import io
+from decimal import Decimal
+from datetime import UTC, date, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from invoicing.domain.documents import draft_document, freeze
+from invoicing.domain.model import DocumentContent, Seller
+from invoicing.rendering import render_html, render_pdf
+from invoicing.rendering.pdf import RefusedResource, resolve_asset
+from invoicing.rendering.view import Formatter
+
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+SELLER = Seller.model_validate(
+    {
+        "name": "Atelier Durand SAS",
+        "legal_form": "SAS",
+        "share_capital": "5 000 €",
+        "siren": "552100554",
+        "vat_number": "FR96552100554",
+        "address": {"line1": "4 place Bellecour", "postal_code": "69002", "city": "Lyon"},
+    }
+)
+HOSTILE = '<img src="file:///etc/passwd"><script>alert(1)</script>'
+
+
+def document(customer: dict | None = None, **fields):
+    content = DocumentContent.model_validate(
+        {
+            "customer": customer or {"name": f"ACME {HOSTILE}", "siren": "732829320"},
+            "lines": [
+                {"title": f"Conseil {HOSTILE}", "unit_price": "1234.56", "vat_rate": "20"},
+                {
+                    "title": "Livres",
+                    "unit_price": "0.0125",
+                    "quantity": "3000",
+                    "vat_rate": "5.5",
+                    "unit": "SMS",
+                },
+            ],
+            "payment_terms": "30",
+        }
+        | fields
+    )
+    draft = draft_document(content, document_id="inv_1", now=NOW)
+    return draft, freeze(
+        draft, seller=SELLER, number="F2026-00042", issue_date=date(2026, 11, 21), default_terms="30", now=NOW
+    )
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_french_and_english_money_dates_and_rates():
+    fr, en = Formatter("fr", "EUR"), Formatter("en", "EUR")
+    assert fr.money(Decimal("1234.56")) == "1\u202f234,56\xa0€"
+    assert en.money(Decimal("1234.56")) == "€1,234.56"
+    assert fr.unit_price(Decimal("0.0125")) == "0,0125\xa0€"
+    assert fr.rate(Decimal("5.5")) == "5,5\xa0%"
+    assert fr.day(date(2026, 11, 21)) == "21 novembre 2026"
+    assert en.day(date(2026, 11, 21)) == "21 November 2026"
+
+
+def test_user_text_is_escaped_never_markup():
+    _, final = document()
+    html = render_html(final, "fr")
+    assert "<script>" not in html
+    assert '<img src="file' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_final_document_carries_the_legal_mentions():
+    _, final = document()
+    text = html_text.unescape(render_html(final, "fr"))
+    for mention in (
+        "Facture N° F2026-00042",
+        "SIREN 552100554",
+        "FR96552100554",
+        "SAS",
+        "au capital de 5 000 €",
+        "21 décembre 2026",
+        "40 €",
+        "trois fois le taux d'intérêt légal",
+        "Pas d'escompte",
+        "TVA 20\xa0% sur 1\u202f234,56\xa0€",
+        "Net à payer",
+    ):
+        assert mention in text, mention
+    assert "BROUILLON" not in text
+
+
+def test_consumers_get_no_b2b_penalty_mention_and_english_documents_are_in_english():
+    _, final = document(customer={"name": "Jean Dupont"}, language="en")
+    text = html_text.unescape(render_html(final, "en"))
+    assert "Invoice No. F2026-00042" in text
+    assert "40 EUR" not in text
+    assert "Total incl. VAT" in text
+
+
+def test_an_exemption_mention_appears_when_set():
+    _, final = document(vat_exemption="TVA non applicable, art. 293 B du CGI")
+    assert "art. 293 B du CGI" in render_html(final, "fr")
+
+
+def test_a_draft_preview_is_watermarked_and_numberless():
+    draft, _ = document()
+    text = pdf_text(render_pdf(render_html(draft, "fr", preview=True)))
+    assert "BROUILLON" in text
+    assert "F2026" not in text
+
+
+def test_the_pdf_embeds_its_unicode_font_and_shows_french_amounts():
+    _, final = document()
+    pdf = render_pdf(render_html(final, "fr"))
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert descriptor is not None, f"{font['/BaseFont']} is not embedded"
+            fonts.append((str(font["/BaseFont"]), "/FontFile2" in descriptor.get_object()))
+    assert fonts
+    assert all(embedded for _, embedded in fonts), fonts
+    assert any("DejaVu" in name for name, _ in fonts)
+    text = pdf_text(pdf)
+    assert "F2026-00042" in text
+    assert "1 521,03" in text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "file:///etc/passwd",
+        "/etc/passwd",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://example.com/x.png",
+        "asset:../../../etc/passwd",
+        "asset:DejaVu-LICENSE.txt",
+        "data:image/png;base64,AAAA",
+    ],
+)
+def test_the_renderer_resolves_no_outside_resource(uri):
+    with pytest.raises(RefusedResource):
+        resolve_asset(uri)
+
+
+def test_markup_that_reaches_the_pdf_renderer_still_cannot_fetch():
+    with pytest.raises(RefusedResource):
+        render_pdf('<html><body><img src="file:///etc/passwd"></body></html>')
+    with pytest.raises(RefusedResource):
+        render_pdf(
+            '<html><head><style>@import url("http://169.254.169.254/");</style></head><body>x</body></html>'
+        )
+
+
+def test_shipped_fonts_resolve():
+    assert resolve_asset("asset:DejaVuSans.ttf").endswith("DejaVuSans.ttf")
