@@ -8,7 +8,7 @@ SAM_VENV := .venv-sam
 PY313 := $(shell pyenv prefix 3.13.0 2>/dev/null || pyenv prefix 3.13 2>/dev/null)
 PORT ?= 3000
 
-.PHONY: install serve test lint unit handlers integration bench build tenant validate clean
+.PHONY: install serve test lint unit handlers integration bench build tenant validate openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	for handler in functions/*/app.py; do $(BIN)/mypy "$$handler" || exit 1; done
 	$(BIN)/cfn-lint template.yaml
+	$(BIN)/python -m invoicing.api.openapi_build --check
 
 unit handlers integration: install
 	$(BIN)/pytest tests/$@
+
+openapi: install
+	$(BIN)/python -m invoicing.api.openapi_build
 
 bench: install
 	$(BIN)/python -m bench

@@ -41,5 +41,5 @@ def test_a_sequence_wider_than_its_padding_keeps_every_digit():
     ],
 )
 def test_invalid_patterns_are_refused(pattern):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"SEQ|characters|allowed"):
         NumberingPattern.parse(pattern)

@@ -148,7 +148,7 @@ def test_property_lines_sum_to_the_subtotal_and_vat_follows_each_rate(lines):
     assert sum(line.total_excl_tax for line in priced) == totals.subtotal_excl_tax
     assert sum(v.base for v in totals.vat) == totals.total_excl_tax == totals.subtotal_excl_tax
     for entry in totals.vat:
-        expected_base = sum(l.total_excl_tax for l in priced if l.vat_rate == entry.rate)
+        expected_base = sum(line.total_excl_tax for line in priced if line.vat_rate == entry.rate)
         assert entry.base == expected_base
         assert entry.amount == cents(entry.base * entry.rate / 100)
     assert totals.total_vat == sum(v.amount for v in totals.vat)
@@ -158,7 +158,7 @@ def test_property_lines_sum_to_the_subtotal_and_vat_follows_each_rate(lines):
 @settings(max_examples=300, deadline=None)
 @given(lines=lines_strategy, share=st.decimals(min_value=0, max_value=1, places=4))
 def test_property_an_amount_discount_is_taken_exactly_once(lines, share):
-    subtotal = sum((l.total_excl_tax for l in price_lines(lines, "EUR")), Decimal(0))
+    subtotal = sum((line.total_excl_tax for line in price_lines(lines, "EUR")), Decimal(0))
     amount = cents(subtotal * share)
     if subtotal == 0:
         return
@@ -172,7 +172,7 @@ def test_property_an_amount_discount_is_taken_exactly_once(lines, share):
 @settings(max_examples=200, deadline=None)
 @given(lines=lines_strategy, pct=percents)
 def test_property_a_percent_discount_takes_that_share_of_each_rate(lines, pct):
-    priced, before = totals_of(lines)
+    _, before = totals_of(lines)
     _, after = totals_of(lines, Discount(type="percent", value=pct))
     for original, discounted in zip(before.vat, after.vat, strict=True):
         assert discounted.base == original.base - cents(original.base * pct / 100)

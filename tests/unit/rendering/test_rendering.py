@@ -2,8 +2,8 @@
 
 import html as html_text
 import io
-from decimal import Decimal
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
@@ -120,8 +120,8 @@ def test_the_pdf_embeds_its_unicode_font_and_shows_french_amounts():
     reader = PdfReader(io.BytesIO(pdf))
     fonts = []
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
+        for reference in page["/Resources"]["/Font"].values():
+            font = reference.get_object()
             descriptor = font.get("/FontDescriptor")
             if descriptor is None and "/DescendantFonts" in font:
                 descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]

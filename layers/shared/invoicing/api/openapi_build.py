@@ -1,8 +1,9 @@
-"""Generate the OpenAPI document from every router: `python -m invoicing.api.openapi_build`."""
+"""Generate the OpenAPI document from every router: `make openapi`; `--check` fails if it is stale."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -45,4 +46,8 @@ def render() -> str:
 
 
 if __name__ == "__main__":
-    OUTPUT.write_text(render())
+    if "--check" in sys.argv:
+        if OUTPUT.read_text() != render():
+            sys.exit(f"{OUTPUT} is stale: run `make openapi`")
+    else:
+        OUTPUT.write_text(render())
