@@ -8,11 +8,16 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
+from botocore.exceptions import BotoCoreError, ClientError
 
 from invoicing.adapters.dynamodb.documents import DocumentTooLarge
 from invoicing.api.body import PayloadTooLarge
@@ -99,11 +104,13 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
             return error_response(
                 400, "invalid_json", "the body is not valid JSON", [_detail(e) for e in errors]
             )
-        if any(item.get("type") == "unsupported_content_type" for item in errors):
-            return error_response(415, "unsupported_media_type", "send the body as application/json")
         return error_response(
             422, "invalid_request", "the request is not valid", [_detail(e) for e in errors]
         )
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def unsupported_media_type(_: RequestUnsupportedContentType) -> Response[Any]:
+        return error_response(415, "unsupported_media_type", "send the body as application/json")
 
     @app.exception_handler(PayloadTooLarge)
     def too_large(error: PayloadTooLarge) -> Response[Any]:
@@ -129,6 +136,11 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
             "idempotency_in_progress",
             "a request with this Idempotency-Key is still being processed; retry",
         )
+
+    @app.exception_handler([BotoCoreError, ClientError, IdempotencyPersistenceLayerError])
+    def dependency_failed(error: Exception) -> Response[Any]:
+        logger.exception("AWS dependency failed")
+        return error_response(503, "service_unavailable", "a storage service failed; retry the request")
 
     @app.not_found
     def no_route(_: NotFoundError) -> Response[Any]:

@@ -1,0 +1,216 @@
+"""Handler tests: the real handlers on the sample events of events/, against moto in-process.
+
+The table and bucket come from template.yaml (its key schema, TTL and bucket settings), built by
+the same code as the local stack's, so the tests cannot drift from what is deployed.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import os
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from devserver.lambdas import LambdaContext
+from devserver.resources import REGION, create_resources
+from devserver.template import Template
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = Template.load(ROOT / "template.yaml")
+PREFIX = "invoicing-test"
+
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_DEFAULT_REGION=REGION,
+    TABLE_NAME=f"{PREFIX}-InvoicesTable",
+    IDEMPOTENCY_TABLE=f"{PREFIX}-IdempotencyTable",
+    DOCUMENTS_BUCKET=f"{PREFIX}-documentsbucket",
+    POWERTOOLS_SERVICE_NAME="invoicing",
+    POWERTOOLS_METRICS_NAMESPACE="Invoicing",
+    POWERTOOLS_TRACE_DISABLED="true",
+    POWERTOOLS_METRICS_DISABLED="true",
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+_modules: dict[str, ModuleType] = {}
+
+
+def handler_module(function: str) -> ModuleType:
+    """functions/<function>/app.py, imported once like a warm Lambda environment."""
+    if function not in _modules:
+        path = ROOT / "functions" / function / "app.py"
+        spec = importlib.util.spec_from_file_location(f"functions_{function}_app", path)
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _modules[function] = module
+    return _modules[function]
+
+
+def context(function: str) -> LambdaContext:
+    return LambdaContext(
+        function_name=function,
+        memory_limit_in_mb=512,
+        invoked_function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:{function}",
+        aws_request_id=str(uuid.uuid4()),
+        deadline=time.monotonic() + 29,
+    )
+
+
+def sample_event(name: str) -> dict[str, Any]:
+    return json.loads((ROOT / "events" / f"{name}.json").read_text())
+
+
+def api_event(
+    name: str,
+    *,
+    tenant: str | None,
+    body: Any = None,
+    raw_body: str | None = None,
+    invoice_id: str | None = None,
+    query: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A sample event of events/ for this tenant, with the given id, body, query and headers."""
+    event = copy.deepcopy(sample_event(name))
+    if tenant is None:
+        event["requestContext"].pop("authorizer")
+    else:
+        event["requestContext"]["authorizer"] |= {"principalId": tenant, "tenant_id": tenant}
+    if invoice_id is not None:
+        event["pathParameters"] = {"invoice_id": invoice_id}
+        event["path"] = event["resource"].replace("{invoice_id}", invoice_id)
+    if body is not None or raw_body is not None:
+        event["body"] = raw_body if raw_body is not None else json.dumps(body)
+    if query is not None:
+        event["queryStringParameters"] = query or None
+        event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} or None
+    if headers is not None:
+        event["headers"] = {k: v for k, v in event["headers"].items() if k != "Idempotency-Key"} | headers
+        event["multiValueHeaders"] = {k: [v] for k, v in event["headers"].items()}
+    return event
+
+
+class Api:
+    """Calls a function's handler with an event and reads the response as a client would."""
+
+    def __init__(self, tenant: str) -> None:
+        self.tenant = tenant
+
+    def call(self, function: str, event: dict[str, Any]) -> Response:
+        return Response(handler_module(function).handler(event, context(function)))
+
+    def create(self, body: dict[str, Any], **kwargs: Any) -> Response:
+        return self.call(
+            "create_invoice", api_event("create_invoice", tenant=self.tenant, body=body, **kwargs)
+        )
+
+    def finalize(self, invoice_id: str) -> Response:
+        event = api_event("finalize_invoice", tenant=self.tenant, invoice_id=invoice_id)
+        return self.call("finalize_invoice", event)
+
+    def read(self, invoice_id: str) -> Response:
+        return self.call("read_api", api_event("read_invoice", tenant=self.tenant, invoice_id=invoice_id))
+
+    def download(self, invoice_id: str, **query: str) -> Response:
+        event = api_event("download_invoice", tenant=self.tenant, invoice_id=invoice_id, query=query)
+        return self.call("download_invoice", event)
+
+    def put_settings(self, settings: dict[str, Any]) -> Response:
+        return self.call("read_api", api_event("replace_settings", tenant=self.tenant, body=settings))
+
+
+class Response:
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.status = raw["statusCode"]
+        headers = dict(raw.get("headers") or {})
+        for name, values in (raw.get("multiValueHeaders") or {}).items():
+            headers[name] = values[-1]
+        self.headers = {name.lower(): value for name, value in headers.items()}
+        self.text = raw.get("body") or ""
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+    @property
+    def error_fields(self) -> list[str | None]:
+        return [detail["field"] for detail in self.json()["error"]["details"]]
+
+
+SELLER_SETTINGS = sample_event("replace_settings")["body"]
+
+
+@pytest.fixture
+def aws() -> Iterator[dict[str, str]]:
+    with mock_aws():
+        yield create_resources(TEMPLATE, boto3.client("dynamodb"), boto3.client("s3"), prefix=PREFIX)
+
+
+def new_tenant() -> str:
+    return f"ten_{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def api(aws: dict[str, str]) -> Api:
+    """A tenant with its seller identity set, ready to finalize."""
+    client = Api(new_tenant())
+    assert client.put_settings(json.loads(SELLER_SETTINGS)).status == 200
+    return client
+
+
+@pytest.fixture
+def aws_calls() -> Iterator[Counter[str]]:
+    """Every DynamoDB and S3 call the functions make, counted by operation through botocore's hooks."""
+    from invoicing.adapters import aws as clients
+
+    calls: Counter[str] = Counter()
+
+    def count(model: Any, **_: Any) -> None:
+        calls[f"{model.service_model.service_name}.{model.name}"] += 1
+
+    emitters = [clients.dynamodb().meta.events, clients.s3().meta.events]
+    for emitter in emitters:
+        emitter.register("before-call.*.*", count, unique_id="count-calls")
+    yield calls
+    for emitter in emitters:
+        emitter.unregister("before-call.*.*", unique_id="count-calls")
+
+
+@pytest.fixture
+def inject_failure() -> Iterator[Callable[[str, str], None]]:
+    """Make the next call of an operation fail, before it reaches AWS ('before') or after ('after')."""
+    from botocore.exceptions import ClientError
+
+    from invoicing.adapters import aws as clients
+
+    registered: list[tuple[Any, str, str]] = []
+
+    def fail(operation: str, when: str = "before") -> None:
+        service, name = operation.split(".")
+        emitter = (clients.dynamodb() if service == "dynamodb" else clients.s3()).meta.events
+        event_name = f"{when}-call.{service}.{name}"
+        unique_id = f"fail-{operation}-{when}"
+
+        def raise_once(**_: Any) -> None:
+            emitter.unregister(event_name, unique_id=unique_id)
+            raise ClientError({"Error": {"Code": "InternalServerError", "Message": "injected"}}, name)
+
+        emitter.register(event_name, raise_once, unique_id=unique_id)
+        registered.append((emitter, event_name, unique_id))
+
+    yield fail
+    for emitter, event_name, unique_id in registered:
+        emitter.unregister(event_name, unique_id=unique_id)
