@@ -20,11 +20,13 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from devserver.lambdas import LambdaContext
 from devserver.resources import REGION, create_resources
 from devserver.template import Template
+from invoicing.adapters import aws as clients
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = Template.load(ROOT / "template.yaml")
@@ -174,8 +176,6 @@ def api(aws: dict[str, str]) -> Api:
 @pytest.fixture
 def aws_calls() -> Iterator[Counter[str]]:
     """Every DynamoDB and S3 call the functions make, counted by operation through botocore's hooks."""
-    from invoicing.adapters import aws as clients
-
     calls: Counter[str] = Counter()
 
     def count(model: Any, **_: Any) -> None:
@@ -192,10 +192,6 @@ def aws_calls() -> Iterator[Counter[str]]:
 @pytest.fixture
 def inject_failure() -> Iterator[Callable[[str, str], None]]:
     """Make the next call of an operation fail, before it reaches AWS ('before') or after ('after')."""
-    from botocore.exceptions import ClientError
-
-    from invoicing.adapters import aws as clients
-
     registered: list[tuple[Any, str, str]] = []
 
     def fail(operation: str, when: str = "before") -> None:

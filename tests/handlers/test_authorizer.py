@@ -42,7 +42,7 @@ def test_the_scheme_is_case_insensitive(tenant):
     [None, "", "Bearer", "Bearer sk_unknown", "Basic dXNlcjpwYXNz", "Bearer " + "sk_" + "a" * 5000, "sk_x"],
 )
 def test_anything_but_a_known_key_is_unauthorized(tenant, authorization):
-    with pytest.raises(Exception, match="^Unauthorized$"):
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
         authorize(authorization)
 
 

@@ -52,12 +52,11 @@ def test_created_finalized_in_one_call(api: Api):
 
 
 def documents_of(tenant: str) -> list[dict]:
-    items = boto3.client("dynamodb").query(
+    return boto3.client("dynamodb").query(
         TableName=os.environ["TABLE_NAME"],
         KeyConditionExpression="pk = :pk AND begins_with(sk, :doc)",
         ExpressionAttributeValues={":pk": {"S": f"TENANT#{tenant}"}, ":doc": {"S": "DOC#"}},
     )["Items"]
-    return items
 
 
 def test_a_replayed_idempotency_key_returns_the_first_answer_and_stores_nothing_twice(api: Api):

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
+from invoicing.adapters import aws as clients
 from tests.handlers.conftest import Api, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
@@ -54,16 +56,12 @@ def test_a_failed_step_is_finished_by_a_retry(api: Api, inject_failure, operatio
 
 def test_the_html_write_failing_after_the_pdf_is_finished_too(api: Api, inject_failure):
     invoice_id = api.create(INVOICE, headers={}).json()["id"]
-    from invoicing.adapters import aws as clients
-
     emitter = clients.s3().meta.events
     writes = []
 
     def fail_second_put(params, **_):
         writes.append(params["Key"])
         if len(writes) == 2:
-            from botocore.exceptions import ClientError
-
             raise ClientError({"Error": {"Code": "SlowDown", "Message": "injected"}}, "PutObject")
 
     emitter.register("before-parameter-build.s3.PutObject", fail_second_put, unique_id="second-put")
