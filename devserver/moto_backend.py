@@ -7,13 +7,15 @@ One lock around the WSGI call makes every request atomic, as DynamoDB's are.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from devserver.resources import REGION, create_resources
 from devserver.template import Template
@@ -45,21 +47,35 @@ class _QuietHandler(WSGIRequestHandler):
         """moto's traffic is the functions' business: the gateway logs the requests that matter."""
 
 
+def _serve(host: str, port: int, ready: Connection) -> None:
+    """The moto process: its own interpreter, so its work never waits on the gateway's GIL."""
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server(host, port, serialized(app), threaded=True, request_handler=_QuietHandler)
+    ready.send(server.server_port)
+    server.serve_forever()
+
+
 class MotoBackend:
+    """moto in a process of its own, like the remote endpoint DynamoDB and S3 are."""
+
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        app = DomainDispatcherApplication(create_backend_app)
-        self._server: BaseWSGIServer = make_server(
-            host, port, serialized(app), threaded=True, request_handler=_QuietHandler
-        )
-        self.endpoint = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
+        context = multiprocessing.get_context("spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_serve, args=(host, port, sender), name="moto", daemon=True)
+        self._ready = receiver
+        self._host = host
+        self.endpoint = ""
 
     def start(self) -> None:
-        self._thread.start()
+        self._process.start()
+        if not self._ready.poll(60):
+            self.stop()
+            raise RuntimeError("moto's server did not start")
+        self.endpoint = f"http://{self._host}:{self._ready.recv()}"
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._process.terminate()
+        self._process.join(timeout=10)
 
     def dynamodb(self) -> DynamoDBClient:
         return boto3.client("dynamodb", endpoint_url=self.endpoint, **_LOCAL_ACCOUNT)

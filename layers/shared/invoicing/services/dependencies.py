@@ -7,6 +7,7 @@ from functools import cache
 
 from invoicing.adapters import aws
 from invoicing.adapters.dynamodb.documents import DocumentTable
+from invoicing.adapters.dynamodb.numbering import SeriesTable
 from invoicing.adapters.dynamodb.tenants import TenantTable
 from invoicing.adapters.s3 import DocumentStore
 
@@ -14,6 +15,7 @@ from invoicing.adapters.s3 import DocumentStore
 @dataclass(frozen=True)
 class Dependencies:
     documents: DocumentTable
+    series: SeriesTable
     tenants: TenantTable
     store: DocumentStore
 
@@ -23,6 +25,7 @@ def from_environment() -> Dependencies:
     table = aws.table_name()
     return Dependencies(
         documents=DocumentTable(aws.dynamodb(), table),
+        series=SeriesTable(aws.dynamodb(), table),
         tenants=TenantTable(aws.dynamodb(), table),
         store=DocumentStore(aws.s3(), aws.bucket_name()),
     )

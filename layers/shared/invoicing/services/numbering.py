@@ -1,52 +1,54 @@
 """Gapless numbering: the next number and the frozen document committed in one transaction.
 
-Concurrent finalizations of one series race on the counter item; the loser's cancellation reason
-carries the counter as it now stands (ALL_OLD), so it retries with the right number and no extra
-read, after a jittered backoff. A number is only ever taken by a committed transaction, so a
-failure at any step leaves no gap and no duplicate.
+Writers of one series queue on a short lease, then commit counter, number reservation and
+frozen document in one transaction whose conditions alone guarantee no gap and no duplicate.
+A number is only ever taken by a committed transaction, so a failure at any step takes none.
+The counter is read from this environment's memory of its last commit when it has one; if
+another writer moved it since, the cancellation reason carries the current value (ALL_OLD)
+and the retry needs no extra read.
 """
 
 from __future__ import annotations
 
 import random
 import time
+import uuid
 from datetime import date, datetime
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from invoicing.adapters.dynamodb.documents import (
+from invoicing.adapters.dynamodb.documents import StoredDocument
+from invoicing.adapters.dynamodb.numbering import (
     CounterMoved,
     CounterState,
     DocumentChanged,
+    LeaseLost,
     NumberTaken,
-    StoredDocument,
     TransactionContention,
 )
 from invoicing.domain.documents import check_finalizable, freeze, series_of
 from invoicing.domain.errors import DomainError, StateConflict
-from invoicing.domain.model import Document
+from invoicing.domain.model import Document, Seller
+from invoicing.domain.numbering import NumberingPattern, Series
 from invoicing.domain.settings import TenantSettings
 from invoicing.services.dependencies import Dependencies
 
 logger = Logger(child=True)
 metrics = Metrics()
 
-MAX_ATTEMPTS = 40
-BACKOFF_BASE_SECONDS = 0.01
-BACKOFF_CAP_SECONDS = 0.25
+# A writer waits its turn for as long as the request can (API Gateway gives up at 29 s, and the
+# document must still be rendered and stored after the commit).
+RETRY_BUDGET_SECONDS = 15.0
+# Far longer than a commit takes; only a writer that dies holding it makes the others wait it out.
+LEASE_SECONDS = 5.0
+POLL_SECONDS = (0.002, 0.04)
 
-# The counter as this execution environment last committed it: usually still current, so the
-# first attempt needs no read; when stale, the cancellation tells the truth at no extra cost.
 _last_seen: dict[tuple[str, str], CounterState] = {}
 
 
 class NumberingBusy(DomainError):
     code = "numbering_busy"
-
-
-def _backoff(attempt: int) -> float:
-    return random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311
 
 
 def finalize_document(
@@ -60,60 +62,120 @@ def finalize_document(
 ) -> StoredDocument:
     seller = check_finalizable(document, settings.seller)
     series = series_of(document)
-    pattern = settings.numbering.pattern(series)
-    issue_date = document.issue_date or now.astimezone(settings.zone).date()
-    state = _last_seen.get((tenant_id, series)) or deps.documents.counter(tenant_id, series)
+    commit = _Commit(
+        deps=deps,
+        tenant_id=tenant_id,
+        document=document,
+        draft_version=draft_version,
+        series=series,
+        pattern=settings.numbering.pattern(series),
+        seller=seller,
+        settings=settings,
+        issue_date=document.issue_date or now.astimezone(settings.zone).date(),
+        now=now,
+    )
+    deadline = time.monotonic() + RETRY_BUDGET_SECONDS
+    attempts = 0
+    while True:
+        attempts += 1
+        owner = uuid.uuid4().hex
+        wait = deps.series.take_lease(tenant_id, series, owner, now=time.time(), seconds=LEASE_SECONDS)
+        if wait is None:
+            stored = commit.under_lease(owner)
+            if stored is not None:
+                metrics.add_metric(name="NumberingAttempts", unit=MetricUnit.Count, value=attempts)
+                logger.info("finalized", extra={"number": stored.document.number, "attempts": attempts})
+                return stored
+            wait = 0.0
+        if time.monotonic() > deadline:
+            raise NumberingBusy(f"the {series.replace('_', ' ')} series is busy; retry the request")
+        time.sleep(min(wait, POLL_SECONDS[1]) + random.uniform(*POLL_SECONDS))  # noqa: S311 - jitter
 
-    for attempt in range(MAX_ATTEMPTS):
-        _refuse_backdating(issue_date, state, series)
-        following = state.following(pattern.period(issue_date), issue_date)
-        number = pattern.format(issue_date, following.seq)
-        frozen = freeze(
+
+class _Commit:
+    """One finalization's commit, attempted while holding the series' lease."""
+
+    def __init__(
+        self,
+        *,
+        deps: Dependencies,
+        tenant_id: str,
+        document: Document,
+        draft_version: int | None,
+        series: Series,
+        pattern: NumberingPattern,
+        seller: Seller,
+        settings: TenantSettings,
+        issue_date: date,
+        now: datetime,
+    ) -> None:
+        self.deps, self.tenant_id, self.document, self.draft_version = (
+            deps,
+            tenant_id,
             document,
-            seller=seller,
+            draft_version,
+        )
+        self.series, self.pattern, self.seller, self.settings = series, pattern, seller, settings
+        self.issue_date, self.now = issue_date, now
+
+    def under_lease(self, owner: str) -> StoredDocument | None:
+        """The committed document, or None when the lease was lost or contended: queue again."""
+        key = (self.tenant_id, self.series)
+        state = _last_seen.get(key) or self.deps.series.counter(self.tenant_id, self.series)
+        try:
+            while True:
+                try:
+                    stored = self._commit(state, owner)
+                except CounterMoved as moved:
+                    state = moved.state or self.deps.series.counter(self.tenant_id, self.series)
+                    continue
+                _last_seen[key] = _following(state, self.pattern, self.issue_date)
+                return stored
+        except (LeaseLost, TransactionContention):
+            return None
+        except Exception:
+            self.deps.series.release_lease(self.tenant_id, self.series, owner)
+            raise
+
+    def _commit(self, state: CounterState, owner: str) -> StoredDocument:
+        if state.last_issue_date is not None and self.issue_date < state.last_issue_date:
+            raise StateConflict(
+                f"issue_date {self.issue_date.isoformat()} is earlier than the last "
+                f"{self.series.replace('_', ' ')} of the series, issued {state.last_issue_date.isoformat()}",
+                code="issue_date_before_last",
+                field="issue_date",
+            )
+        following = _following(state, self.pattern, self.issue_date)
+        number = self.pattern.format(self.issue_date, following.seq)
+        frozen = freeze(
+            self.document,
+            seller=self.seller,
             number=number,
-            issue_date=issue_date,
-            default_terms=settings.payment_terms,
-            now=now,
+            issue_date=self.issue_date,
+            default_terms=self.settings.payment_terms,
+            now=self.now,
         )
         try:
-            stored = deps.documents.commit_finalization(
-                tenant_id,
+            return self.deps.series.commit_finalization(
+                self.tenant_id,
                 frozen,
-                series=series,
+                series=self.series,
                 previous=state,
                 following=following,
-                draft_version=draft_version,
+                draft_version=self.draft_version,
+                lease_owner=owner,
             )
-        except CounterMoved as moved:
-            state = moved.state or deps.documents.counter(tenant_id, series)
-        except TransactionContention:
-            pass
         except DocumentChanged:
             raise StateConflict(
                 "the document was finalized or changed by another request", code="already_finalized"
             ) from None
         except NumberTaken:
             raise StateConflict(
-                f"number {number} already exists: the numbering pattern for {series} was changed to "
+                f"number {number} already exists: the numbering pattern for {self.series} was changed to "
                 "one that repeats earlier numbers",
                 code="number_taken",
             ) from None
-        else:
-            _last_seen[(tenant_id, series)] = following
-            metrics.add_metric(name="NumberingAttempts", unit=MetricUnit.Count, value=attempt + 1)
-            logger.info("finalized", extra={"number": number, "attempts": attempt + 1})
-            return stored
-        time.sleep(_backoff(attempt))
-
-    raise NumberingBusy(f"the {series} series is busy; retry the request", code="numbering_busy")
 
 
-def _refuse_backdating(issue_date: date, state: CounterState, series: str) -> None:
-    if state.last_issue_date is not None and issue_date < state.last_issue_date:
-        raise StateConflict(
-            f"issue_date {issue_date.isoformat()} is earlier than the last {series.replace('_', ' ')} "
-            f"of the series, issued {state.last_issue_date.isoformat()}",
-            code="issue_date_before_last",
-            field="issue_date",
-        )
+def _following(state: CounterState, pattern: NumberingPattern, issue_date: date) -> CounterState:
+    return state.following(pattern.period(issue_date), issue_date)

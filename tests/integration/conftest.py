@@ -1,0 +1,75 @@
+"""HTTP tests against the local stack (gateway, authorizer, function environments, moto), started once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from devserver.stack import LocalStack
+from invoicing.adapters.dynamodb.tenants import TenantTable
+from invoicing.services.tenants import create_tenant
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = json.loads(json.loads((ROOT / "events" / "replace_settings.json").read_text())["body"])
+INVOICE = json.loads(json.loads((ROOT / "events" / "create_invoice.json").read_text())["body"])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """One xdist worker runs them all, so the session starts one stack."""
+    for item in items:
+        if "tests/integration" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)
+            item.add_marker(pytest.mark.xdist_group("local-stack"))
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[LocalStack]:
+    local = LocalStack(port=0)
+    local.start()
+    yield local
+    local.stop()
+
+
+class Client:
+    """A tenant's API client, as a shop's back office would hold it."""
+
+    def __init__(self, base_url: str, api_key: str | None) -> None:
+        self.base_url = base_url
+        self.session = requests.Session()
+        self.session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=32))
+        if api_key is not None:
+            self.session.headers["Authorization"] = f"Bearer {api_key}"
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("timeout", 60)
+        return self.session.request(method, f"{self.base_url}{path}", **kwargs)
+
+    def create(self, body: dict[str, Any], **kwargs: Any) -> requests.Response:
+        return self.request("POST", "/v1/invoices", json=body, **kwargs)
+
+    def finalize(self, invoice_id: str) -> requests.Response:
+        return self.request("POST", f"/v1/invoices/{invoice_id}/finalize")
+
+    def draft_id(self, **fields: Any) -> str:
+        response = self.create({**INVOICE, **fields})
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+
+def new_client(stack: LocalStack, *, with_settings: bool = True) -> Client:
+    tenant = create_tenant(TenantTable(stack.moto.dynamodb(), stack.table_name()), "Test SAS")
+    client = Client(stack.url, tenant.api_key)
+    if with_settings:
+        assert client.request("PUT", "/v1/settings", json=SETTINGS).status_code == 200
+    return client
+
+
+@pytest.fixture
+def client(stack: LocalStack) -> Client:
+    return new_client(stack)
