@@ -45,7 +45,7 @@ def test_computed_fields_sent_by_the_client_are_refused_by_name():
         ({"title": "two\nlines"}, ("lines", 0, "title")),
         ({"title": "bell\x07"}, ("lines", 0, "title")),
         ({"title": "   "}, ("lines", 0, "title")),
-        ({"discount": {"type": "percent", "value": "101"}}, ("lines", 0, "discount")),
+        ({"discount": {"type": "percent", "value": "101"}}, ("lines", 0, "discount", "value")),
     ],
 )
 def test_out_of_bounds_line_fields_are_refused_with_their_path(fields, location):
@@ -57,8 +57,15 @@ def test_more_than_a_thousand_lines_is_refused():
 
 
 def test_an_item_needs_a_price_and_a_rate_and_a_section_carries_none():
-    assert errors_for({**VALID, "lines": [{"title": "x", "vat_rate": "20"}]})[0][0] == ("lines", 0)
-    assert errors_for(with_line(kind="section"))[0][0] == ("lines", 0)
+    assert errors_for({**VALID, "lines": [{"title": "x", "vat_rate": "20"}]})[0][0] == (
+        "lines",
+        0,
+        "unit_price",
+    )
+    section = errors_for(
+        {**VALID, "lines": [*VALID["lines"], {"kind": "section", "title": "T", "vat_rate": "20"}]}
+    )
+    assert section[0][0] == ("lines", 1, "vat_rate")
 
 
 def test_a_document_of_sections_only_is_refused():

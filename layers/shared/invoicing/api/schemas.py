@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from datetime import date
+from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from invoicing.domain.model import Contract, Document, DocumentContent
 
@@ -13,11 +14,12 @@ from invoicing.domain.model import Contract, Document, DocumentContent
 class InvoiceCreate(DocumentContent):
     finalize: bool = Field(default=False, description="Create the document numbered and final in one call.")
 
-    @model_validator(mode="after")
-    def _terms_or_due_date(self) -> Self:
-        if self.payment_terms is not None and self.due_date is not None:
+    @field_validator("due_date")
+    @classmethod
+    def _terms_or_due_date(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is not None and info.data.get("payment_terms") is not None:
             raise ValueError("give payment_terms or due_date, not both")
-        return self
+        return value
 
 
 class Links(BaseModel):

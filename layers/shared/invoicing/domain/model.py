@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal, Self
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
 
 from invoicing.domain.fields import (
     Amount,
@@ -33,6 +33,7 @@ Status = Literal["draft", "open", "paid"]
 LineKind = Literal["item", "section", "comment"]
 
 MAX_LINES = 1000
+_T = TypeVar("_T")
 EXTERNAL_TYPES = frozenset({"external", "external_credit"})
 
 
@@ -67,11 +68,12 @@ class Discount(Contract):
     type: Literal["percent", "amount"]
     value: Amount
 
-    @model_validator(mode="after")
-    def _percent_at_most_100(self) -> Self:
-        if self.type == "percent" and self.value > 100:
+    @field_validator("value")
+    @classmethod
+    def _percent_at_most_100(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        if info.data.get("type") == "percent" and value > 100:
             raise ValueError("a percent discount is at most 100")
-        return self
+        return value
 
 
 class Line(Contract):
@@ -80,21 +82,28 @@ class Line(Contract):
     description: LongText | None = None
     quantity: Quantity = Decimal(1)
     unit: Unit | None = None
-    unit_price: UnitPrice | None = None
-    vat_rate: VatRate | None = None
+    unit_price: UnitPrice | None = Field(default=None, validate_default=True)
+    vat_rate: VatRate | None = Field(default=None, validate_default=True)
     discount: Discount | None = None
 
-    @model_validator(mode="after")
-    def _prices_only_on_items(self) -> Self:
-        if self.kind == "item":
-            missing = [name for name in ("unit_price", "vat_rate") if getattr(self, name) is None]
-            if missing:
-                raise ValueError(f"an item line needs {' and '.join(missing)}")
-        elif any(value is not None for value in (self.unit_price, self.vat_rate, self.discount, self.unit)):
-            raise ValueError(
-                f"a {self.kind} line carries text only: no unit, unit_price, vat_rate or discount"
-            )
-        return self
+    @field_validator("unit_price", "vat_rate")
+    @classmethod
+    def _required_on_items(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if info.data.get("kind", "item") == "item" and value is None:
+            raise ValueError(f"an item line needs a {info.field_name}")
+        return _text_only(value, info)
+
+    @field_validator("unit", "discount")
+    @classmethod
+    def _only_on_items(cls, value: Any, info: ValidationInfo) -> Any:
+        return _text_only(value, info)
+
+
+def _text_only(value: _T, info: ValidationInfo) -> _T:
+    kind = info.data.get("kind", "item")
+    if kind != "item" and value is not None:
+        raise ValueError(f"a {kind} line carries text only")
+    return value
 
 
 class DocumentContent(Contract):
@@ -113,20 +122,31 @@ class DocumentContent(Contract):
     lines: list[Line] = Field(min_length=1, max_length=MAX_LINES)
     notes: LongText | None = None
     vat_exemption: Name | None = None
-    external_ref: ShortText | None = None
+    external_ref: ShortText | None = Field(default=None, validate_default=True)
     metadata: Metadata = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        if self.due_date and self.issue_date and self.due_date < self.issue_date:
+    @field_validator("due_date")
+    @classmethod
+    def _not_before_issue(cls, value: date | None, info: ValidationInfo) -> date | None:
+        issued = info.data.get("issue_date")
+        if value is not None and issued is not None and value < issued:
             raise ValueError("due_date must not be before issue_date")
-        if self.type in EXTERNAL_TYPES and not self.external_ref:
-            raise ValueError(
-                f"a document of type {self.type} needs external_ref, the number it had elsewhere"
-            )
-        if not any(line.kind == "item" for line in self.lines):
+        return value
+
+    @field_validator("lines")
+    @classmethod
+    def _some_item(cls, value: list[Line]) -> list[Line]:
+        if not any(line.kind == "item" for line in value):
             raise ValueError("a document needs at least one item line")
-        return self
+        return value
+
+    @field_validator("external_ref")
+    @classmethod
+    def _external_needs_ref(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("type")
+        if kind in EXTERNAL_TYPES and not value:
+            raise ValueError(f"a document of type {kind} needs external_ref, the number it had elsewhere")
+        return value
 
 
 class PricedLine(Line):
