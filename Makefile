@@ -43,10 +43,11 @@ openapi: install
 bench: install
 	$(BIN)/python -m bench
 
+# A tenant on the running local stack (`make serve` in another terminal): prints its API key.
 tenant: install
 	@test -n "$(NAME)" || (echo "usage: make tenant NAME=acme" >&2; exit 2)
-	AWS_ENDPOINT_URL=$${AWS_ENDPOINT_URL:-http://127.0.0.1:$$(cat .devserver/moto-port 2>/dev/null || echo 5000)} \
-	  $(BIN)/invoicing tenant create --name "$(NAME)" --stack-file .devserver/stack.json
+	@test -f .devserver/env || (echo "start the local stack first: make serve" >&2; exit 2)
+	@set -a && . ./.devserver/env && set +a && $(BIN)/invoicing tenant create --name "$(NAME)"
 
 $(SAM_VENV)/.installed:
 	$(PYTHON) -m venv $(SAM_VENV)

@@ -1,6 +1,10 @@
 """The README's walkthrough, over HTTP: create, finalize, read, download, as a newcomer pastes it."""
 
 import io
+import json
+import os
+import subprocess
+import sys
 from datetime import datetime
 from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo
@@ -60,3 +64,18 @@ def test_the_openapi_document_needs_no_key(stack):
     response = Client(stack.url, None).request("GET", "/v1/openapi.json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Invoicing API"
+
+
+def test_the_cli_makes_a_tenant_on_the_local_stack(stack):
+    environment = {**os.environ, **stack.client_environment()}
+    result = subprocess.run(
+        [sys.executable, "-m", "invoicing.cli", "tenant", "create", "--name", "ACME"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    api_key = json.loads(result.stdout)["api_key"]
+    newcomer = Client(stack.url, api_key)
+    assert newcomer.request("GET", "/v1/settings").status_code == 200
