@@ -190,17 +190,21 @@ def aws_calls() -> Iterator[Counter[str]]:
 
 
 @pytest.fixture
-def inject_failure() -> Iterator[Callable[[str, str], None]]:
-    """Make the next call of an operation fail, before it reaches AWS ('before') or after ('after')."""
+def inject_failure() -> Iterator[Callable[..., None]]:
+    """Make the nth next call of an operation fail, before it reaches AWS ('before') or after ('after')."""
     registered: list[tuple[Any, str, str]] = []
 
-    def fail(operation: str, when: str = "before") -> None:
+    def fail(operation: str, when: str = "before", nth: int = 1) -> None:
         service, name = operation.split(".")
         emitter = (clients.dynamodb() if service == "dynamodb" else clients.s3()).meta.events
         event_name = f"{when}-call.{service}.{name}"
         unique_id = f"fail-{operation}-{when}"
+        seen = [0]
 
         def raise_once(**_: Any) -> None:
+            seen[0] += 1
+            if seen[0] < nth:
+                return
             emitter.unregister(event_name, unique_id=unique_id)
             raise ClientError({"Error": {"Code": "InternalServerError", "Message": "injected"}}, name)
 

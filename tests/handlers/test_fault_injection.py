@@ -15,15 +15,19 @@ from tests.handlers.conftest import Api, sample_event
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 YEAR = datetime.now(ZoneInfo("Europe/Paris")).year
 
-# (operation, before or after it reached AWS); "after" means the write happened but its answer was lost.
+# (operation, before or after it reached AWS, which call of it); "after" means the write happened
+# but its answer was lost.
 STEPS = [
-    ("dynamodb.TransactWriteItems", "before"),
-    ("dynamodb.TransactWriteItems", "after"),
-    ("s3.PutObject", "before"),  # the PDF
-    ("s3.PutObject", "after"),
-    ("dynamodb.UpdateItem", "before"),  # recording that the files are written
-    ("dynamodb.UpdateItem", "after"),
+    ("dynamodb.UpdateItem", "before", 1),  # taking the series' lease
+    ("dynamodb.UpdateItem", "after", 1),  # a lease taken by a writer that then died: it expires
+    ("dynamodb.TransactWriteItems", "before", 1),
+    ("dynamodb.TransactWriteItems", "after", 1),
+    ("s3.PutObject", "before", 1),  # the PDF
+    ("s3.PutObject", "after", 1),
+    ("dynamodb.UpdateItem", "before", 2),  # recording that the files are written
+    ("dynamodb.UpdateItem", "after", 2),
 ]
+JOB_DONE_ANSWER_LOST = ("dynamodb.UpdateItem", "after", 2)
 
 
 def s3_keys(tenant: str) -> set[str]:
@@ -33,17 +37,17 @@ def s3_keys(tenant: str) -> set[str]:
     return {item["Key"].rsplit("/", 1)[1] for item in listing.get("Contents", [])}
 
 
-@pytest.mark.parametrize(("operation", "when"), STEPS)
-def test_a_failed_step_is_finished_by_a_retry(api: Api, inject_failure, operation, when):
+@pytest.mark.parametrize(("operation", "when", "nth"), STEPS)
+def test_a_failed_step_is_finished_by_a_retry(api: Api, inject_failure, operation, when, nth):
     invoice_id = api.create(INVOICE, headers={}).json()["id"]
-    inject_failure(operation, when)
+    inject_failure(operation, when, nth)
     failed = api.finalize(invoice_id)
     assert failed.status == 503
     assert failed.headers["retry-after"] == "1"
     assert failed.json()["error"]["code"] == "service_unavailable"
 
     retried = api.finalize(invoice_id)
-    if (operation, when) == ("dynamodb.UpdateItem", "after"):
+    if (operation, when, nth) == JOB_DONE_ANSWER_LOST:
         # The job was done; only its answer was lost: the retry learns it is already finalized.
         assert (retried.status, retried.json()["error"]["code"]) == (409, "already_finalized")
     else:
@@ -77,9 +81,9 @@ def test_the_html_write_failing_after_the_pdf_is_finished_too(api: Api, inject_f
 def test_failures_across_a_series_leave_it_gapless(api: Api, inject_failure):
     """Interleave every failure with successful finalizations: the numbers stay 1..n, each used once."""
     numbers = []
-    for operation, when in STEPS:
+    for operation, when, nth in STEPS:
         invoice_id = api.create(INVOICE, headers={}).json()["id"]
-        inject_failure(operation, when)
+        inject_failure(operation, when, nth)
         assert api.finalize(invoice_id).status == 503
         # Another invoice finalizes before the failed one is retried.
         other = api.create(INVOICE, headers={}).json()["id"]

@@ -1,11 +1,9 @@
 """Gapless numbering: the next number and the frozen document committed in one transaction.
 
-Writers of one series queue on a short lease, then commit counter, number reservation and
-frozen document in one transaction whose conditions alone guarantee no gap and no duplicate.
-A number is only ever taken by a committed transaction, so a failure at any step takes none.
-The counter is read from this environment's memory of its last commit when it has one; if
-another writer moved it since, the cancellation reason carries the current value (ALL_OLD)
-and the retry needs no extra read.
+Writers of one series queue on a short lease held on the series' counter; taking it returns the
+counter as it stands, and the holder commits counter, number reservation and frozen document in
+one transaction whose conditions alone guarantee no gap and no duplicate. A number is only ever
+taken by a committed transaction, so a failure at any step takes none.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.adapters.dynamodb.numbering import (
-    CounterMoved,
     CounterState,
     DocumentChanged,
     LeaseLost,
@@ -43,8 +40,6 @@ RETRY_BUDGET_SECONDS = 15.0
 # Far longer than a commit takes; only a writer that dies holding it makes the others wait it out.
 LEASE_SECONDS = 5.0
 POLL_SECONDS = (0.002, 0.04)
-
-_last_seen: dict[tuple[str, str], CounterState] = {}
 
 
 class NumberingBusy(DomainError):
@@ -79,14 +74,16 @@ def finalize_document(
     while True:
         attempts += 1
         owner = uuid.uuid4().hex
-        wait = deps.series.take_lease(tenant_id, series, owner, now=time.time(), seconds=LEASE_SECONDS)
-        if wait is None:
-            stored = commit.under_lease(owner)
+        lease = deps.series.take_lease(tenant_id, series, owner, now=time.time(), seconds=LEASE_SECONDS)
+        wait = 0.0
+        if isinstance(lease, CounterState):
+            stored = commit.under_lease(owner, lease)
             if stored is not None:
                 metrics.add_metric(name="NumberingAttempts", unit=MetricUnit.Count, value=attempts)
                 logger.info("finalized", extra={"number": stored.document.number, "attempts": attempts})
                 return stored
-            wait = 0.0
+        else:
+            wait = lease
         if time.monotonic() > deadline:
             raise NumberingBusy(f"the {series.replace('_', ' ')} series is busy; retry the request")
         time.sleep(min(wait, POLL_SECONDS[1]) + random.uniform(*POLL_SECONDS))  # noqa: S311 - jitter
@@ -118,19 +115,10 @@ class _Commit:
         self.series, self.pattern, self.seller, self.settings = series, pattern, seller, settings
         self.issue_date, self.now = issue_date, now
 
-    def under_lease(self, owner: str) -> StoredDocument | None:
+    def under_lease(self, owner: str, state: CounterState) -> StoredDocument | None:
         """The committed document, or None when the lease was lost or contended: queue again."""
-        key = (self.tenant_id, self.series)
-        state = _last_seen.get(key) or self.deps.series.counter(self.tenant_id, self.series)
         try:
-            while True:
-                try:
-                    stored = self._commit(state, owner)
-                except CounterMoved as moved:
-                    state = moved.state or self.deps.series.counter(self.tenant_id, self.series)
-                    continue
-                _last_seen[key] = _following(state, self.pattern, self.issue_date)
-                return stored
+            return self._commit(state, owner)
         except (LeaseLost, TransactionContention):
             return None
         except Exception:
@@ -145,7 +133,7 @@ class _Commit:
                 code="issue_date_before_last",
                 field="issue_date",
             )
-        following = _following(state, self.pattern, self.issue_date)
+        following = state.following(self.pattern.period(self.issue_date), self.issue_date)
         number = self.pattern.format(self.issue_date, following.seq)
         frozen = freeze(
             self.document,
@@ -175,7 +163,3 @@ class _Commit:
                 "one that repeats earlier numbers",
                 code="number_taken",
             ) from None
-
-
-def _following(state: CounterState, pattern: NumberingPattern, issue_date: date) -> CounterState:
-    return state.following(pattern.period(issue_date), issue_date)

@@ -1,9 +1,10 @@
-"""A series' counter in DynamoDB, the lease that queues its writers, and the finalization transaction.
+"""A series' counter in DynamoDB, the lease on it that queues writers, and the finalization transaction.
 
-The transaction (counter, number reservation, frozen document, lease release) is what makes
-numbers gapless and unique: its conditions hold whatever the lease says. The lease only keeps
-concurrent writers from racing the transaction: a waiter retries a cheap conditional PutItem
-rather than a transaction that would be cancelled, and the holder commits at the first try.
+The transaction (counter, number reservation, frozen document) is what makes numbers gapless and
+unique: its conditions hold whatever the lease says. The lease, kept on the counter item itself,
+only keeps writers from racing the transaction: a waiter retries a cheap conditional UpdateItem
+instead of a transaction bound to be cancelled, and taking the lease returns the counter as it
+stands, so the holder commits at the first try with no extra read.
 """
 
 from __future__ import annotations
@@ -37,14 +38,6 @@ class CounterState:
         return CounterState(seq=seq, period=period, last_issue_date=issue_date)
 
 
-class CounterMoved(Exception):
-    """The counter is not where this writer saw it; `state` is where it now stands, when known."""
-
-    def __init__(self, state: CounterState | None) -> None:
-        super().__init__("the series counter moved")
-        self.state = state
-
-
 class DocumentChanged(Exception):
     """The draft was finalized or changed by someone else since it was read."""
 
@@ -54,7 +47,7 @@ class NumberTaken(Exception):
 
 
 class LeaseLost(Exception):
-    """The writer's lease expired and another writer took it: queue again."""
+    """The writer's lease expired and another writer took the series: queue again."""
 
 
 class TransactionContention(Exception):
@@ -83,44 +76,37 @@ class SeriesTable:
         self._client = client
         self._table = table_name
 
-    def counter(self, tenant_id: str, series: str) -> CounterState:
-        response = self._client.get_item(
-            TableName=self._table, Key=key(tenant_pk(tenant_id), f"COUNTER#{series}"), ConsistentRead=True
-        )
-        return _counter_state(response.get("Item"))
-
     def take_lease(
         self, tenant_id: str, series: str, owner: str, *, now: float, seconds: float
-    ) -> float | None:
-        """Hold the series for `seconds`; if another writer holds it, the seconds left on its lease.
-
-        `expires_at` is also the table's TTL attribute, so a lease its holder never released is
-        swept away in time; until then it is simply taken over once expired.
-        """
+    ) -> CounterState | float:
+        """The counter, held by `owner` for `seconds` from now; or the seconds left on another's lease."""
         try:
-            self._client.put_item(
+            response = self._client.update_item(
                 TableName=self._table,
-                Item=key(tenant_pk(tenant_id), f"LEASE#{series}")
-                | to_item({"owner": owner, "expires_at": _epoch(now + seconds)}),
-                ConditionExpression="attribute_not_exists(pk) OR expires_at < :now",
-                ExpressionAttributeValues=to_item({":now": _epoch(now)}),
+                Key=key(tenant_pk(tenant_id), f"COUNTER#{series}"),
+                UpdateExpression="SET lease_owner = :owner, lease_expires_at = :until",
+                ConditionExpression="attribute_not_exists(lease_owner) OR lease_expires_at < :now",
+                ExpressionAttributeValues=to_item(
+                    {":owner": owner, ":until": _epoch(now + seconds), ":now": _epoch(now)}
+                ),
+                ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                 raise
             holder = from_item(cast("dict[str, Any]", error.response.get("Item") or {}))
-            return max(0.0, float(holder.get("expires_at", now)) - now)
-        return None
+            return max(0.0, float(holder.get("lease_expires_at", now)) - now)
+        return _counter_state(cast("dict[str, Any]", response.get("Attributes")))
 
     def release_lease(self, tenant_id: str, series: str, owner: str) -> None:
         """Give the series back early, after a failure; a lease already lost is left to its new holder."""
         try:
-            self._client.delete_item(
+            self._client.update_item(
                 TableName=self._table,
-                Key=key(tenant_pk(tenant_id), f"LEASE#{series}"),
-                ConditionExpression="#owner = :owner",
-                ExpressionAttributeNames={"#owner": "owner"},
+                Key=key(tenant_pk(tenant_id), f"COUNTER#{series}"),
+                UpdateExpression="REMOVE lease_owner, lease_expires_at",
+                ConditionExpression="lease_owner = :owner",
                 ExpressionAttributeValues=to_item({":owner": owner}),
             )
         except ClientError as error:
@@ -155,7 +141,7 @@ class SeriesTable:
                     "TableName": self._table,
                     "Key": key(pk, f"COUNTER#{series}"),
                     "UpdateExpression": "SET seq = :seq, #period = :period, last_issue_date = :issued, "
-                    "last_number = :number",
+                    "last_number = :number REMOVE lease_owner, lease_expires_at",
                     "ExpressionAttributeNames": {"#period": "period"},
                     "ExpressionAttributeValues": to_item(
                         {
@@ -163,13 +149,16 @@ class SeriesTable:
                             ":period": following.period,
                             ":issued": following.last_issue_date.isoformat(),
                             ":number": document.number,
+                            ":owner": lease_owner,
                         }
                         | expected
                     ),
-                    "ConditionExpression": "attribute_not_exists(pk)"
-                    if first
-                    else "seq = :expected AND #period = :expected_period",
-                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    "ConditionExpression": "lease_owner = :owner AND "
+                    + (
+                        "attribute_not_exists(seq)"
+                        if first
+                        else "seq = :expected AND #period = :expected_period"
+                    ),
                 }
             },
             {
@@ -180,15 +169,6 @@ class SeriesTable:
                 }
             },
             {"Put": self._frozen_document(tenant_id, document, version=version, draft_version=draft_version)},
-            {
-                "Delete": {
-                    "TableName": self._table,
-                    "Key": key(pk, f"LEASE#{series}"),
-                    "ConditionExpression": "#owner = :owner",
-                    "ExpressionAttributeNames": {"#owner": "owner"},
-                    "ExpressionAttributeValues": to_item({":owner": lease_owner}),
-                }
-            },
         ]
         try:
             self._client.transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", items))
@@ -218,15 +198,13 @@ class SeriesTable:
         failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
         if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
             raise TransactionContention from error
-        if len(failed) == 4:
-            counter, number, frozen, lease = failed
+        if len(failed) == 3:
+            counter, number, frozen = failed
             if frozen:
                 raise DocumentChanged from error
-            if lease:
-                raise LeaseLost from error
             if counter:
-                item = reasons[0].get("Item")
-                raise CounterMoved(_counter_state(dict(item)) if item else None) from error
+                # The lease expired and another writer took the series meanwhile.
+                raise LeaseLost from error
             if number:
                 raise NumberTaken from error
         raise error

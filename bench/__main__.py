@@ -1,0 +1,63 @@
+"""`make bench`: prints the table and writes it, with the machine it ran on, to docs/bench.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import api, calls, imports, render
+from devserver.stack import LocalStack
+
+OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "bench.md"
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or platform.machine(),
+    )
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def main() -> None:
+    rows = imports.measure() + render.measure()
+    stack = LocalStack(port=0)
+    stack.start()
+    try:
+        rows += api.latency(stack) + api.throughput(stack)
+    finally:
+        stack.stop()
+    rows += calls.measure()
+    table = ["| measure | figure | ratio to its baseline | note |", "|---|---|---|---|"]
+    table += [f"| {' | '.join(row)} |" for row in rows]
+    report = "\n".join(
+        [
+            "# Benchmarks",
+            "",
+            f"Measured by `make bench` on {machine()}.",
+            "",
+            "Each ratio divides a figure by the baseline measured just before it in the same run; the",
+            "machines are shared and noisy, so compare ratios, not absolute times. Latencies go through the",
+            "local stack (gateway, authorizer, one process per function environment, moto behind its lock).",
+            "",
+            *table,
+            "",
+        ]
+    )
+    OUTPUT.parent.mkdir(exist_ok=True)
+    OUTPUT.write_text(report)
+    sys.stdout.write(report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Latency through the local stack against bare DynamoDB calls on the same moto server, and the
+throughput of 16 writers finalizing on one series against one writer."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from bench.stats import percentile, timed
+from devserver.stack import LocalStack
+from tests.integration.conftest import Client, new_client
+
+SAMPLES = 100
+THROUGHPUT_DRAFTS = {1: 40, 16: 200}
+
+
+def _latency_row(name: str, samples: list[float], baseline: float) -> tuple[str, str, str, str]:
+    p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
+    return (name, f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms", f"{p50 / baseline:.1f}", "")
+
+
+def latency(stack: LocalStack) -> list[tuple[str, str, str, str]]:
+    client = new_client(stack)
+    dynamodb = stack.moto.dynamodb()
+    table = stack.table_name()
+    item = {"pk": {"S": "BENCH"}, "sk": {"S": "ITEM"}, "body": {"B": b"x" * 2000}}
+    put = timed(lambda: dynamodb.put_item(TableName=table, Item=item), SAMPLES)
+    get = timed(lambda: dynamodb.get_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]}), SAMPLES)
+    put_p50, get_p50 = percentile(put, 0.5), percentile(get, 0.5)
+
+    drafts: list[str] = []
+    create = timed(lambda: drafts.append(client.draft_id()), SAMPLES)
+    pending = iter(drafts)
+    finalize = timed(lambda: client.finalize(next(pending)), SAMPLES)
+    finals = iter(drafts)
+    download = timed(lambda: client.request("GET", f"/v1/invoices/{next(finals)}/download"), SAMPLES)
+    read_ids = iter(drafts)
+    read = timed(lambda: client.request("GET", f"/v1/invoices/{next(read_ids)}"), SAMPLES)
+    return [
+        (
+            "bare PutItem on the local moto (baseline)",
+            f"p50 {put_p50 * 1000:.1f} ms, p95 {percentile(put, 0.95) * 1000:.1f} ms",
+            "1.0",
+            "",
+        ),
+        _latency_row("POST /v1/invoices (draft) via gateway + authorizer", create, put_p50),
+        _latency_row("POST /v1/invoices/{id}/finalize (renders, stores)", finalize, put_p50),
+        (
+            "bare GetItem on the local moto (baseline)",
+            f"p50 {get_p50 * 1000:.1f} ms, p95 {percentile(get, 0.95) * 1000:.1f} ms",
+            "1.0",
+            "",
+        ),
+        _latency_row("GET /v1/invoices/{id}/download (303)", download, get_p50),
+        _latency_row("GET /v1/invoices/{id}", read, get_p50),
+    ]
+
+
+def _throughput(client: Client, writers: int, drafts: int) -> float:
+    with ThreadPoolExecutor(writers) as pool:
+        ids = list(pool.map(lambda _: client.draft_id(), range(drafts)))
+        # Warm one environment per writer first, as a steady state would have them.
+        list(pool.map(lambda _: client.finalize("inv_" + "0" * 32), range(writers)))
+        start = time.perf_counter()
+        statuses = list(pool.map(lambda i: client.finalize(i).status_code, ids))
+        elapsed = time.perf_counter() - start
+    assert statuses == [200] * drafts, statuses
+    return drafts / elapsed
+
+
+def throughput(stack: LocalStack) -> list[tuple[str, str, str, str]]:
+    one = _throughput(new_client(stack), 1, THROUGHPUT_DRAFTS[1])
+    many = _throughput(new_client(stack), 16, THROUGHPUT_DRAFTS[16])
+    return [
+        (
+            "finalize throughput, 1 writer on one series (baseline)",
+            f"{one:.1f} /s",
+            "1.00",
+            f"{THROUGHPUT_DRAFTS[1]} invoices",
+        ),
+        (
+            "finalize throughput, 16 writers on one series",
+            f"{many:.1f} /s",
+            f"{many / one:.2f}",
+            f"{THROUGHPUT_DRAFTS[16]} invoices, numbers checked consecutive in tests",
+        ),
+    ]

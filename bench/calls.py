@@ -1,0 +1,70 @@
+"""DynamoDB and S3 calls per operation, counted with botocore's event hooks on the real handlers.
+
+The handlers run in-process against moto, with the sample events of events/ (as the handler
+tests do); counts do not depend on the machine, so they need no baseline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+from moto import mock_aws
+
+from devserver.resources import create_resources
+from invoicing.adapters import aws as clients
+from tests.handlers.conftest import PREFIX, SELLER_SETTINGS, TEMPLATE, Api, new_tenant, sample_event
+
+INVOICE = json.loads(sample_event("create_invoice")["body"])
+
+
+def _counted(action: Callable[[], object]) -> Counter[str]:
+    calls: Counter[str] = Counter()
+
+    def count(model: Any, **_: Any) -> None:
+        calls[f"{model.service_model.service_name}.{model.name}"] += 1
+
+    emitters = [clients.dynamodb().meta.events, clients.s3().meta.events]
+    for emitter in emitters:
+        emitter.register("before-call.*.*", count, unique_id="bench-count")
+    try:
+        action()
+    finally:
+        for emitter in emitters:
+            emitter.unregister("before-call.*.*", unique_id="bench-count")
+    return calls
+
+
+def _describe(calls: Counter[str]) -> str:
+    return ", ".join(f"{name.split('.')[1]} {count}" for name, count in sorted(calls.items()))
+
+
+def measure() -> list[tuple[str, str, str, str]]:
+    rows = []
+    with mock_aws():
+        create_resources(TEMPLATE, boto3.client("dynamodb"), boto3.client("s3"), prefix=PREFIX)
+        api = Api(new_tenant())
+        api.put_settings(json.loads(SELLER_SETTINGS))
+        api.finalize(api.create(INVOICE, headers={}).json()["id"])  # the series exists, the caches are warm
+        draft_id = api.create(INVOICE, headers={}).json()["id"]
+        final_id = api.create(INVOICE, headers={}).json()["id"]
+        operations: list[tuple[str, Callable[[], object]]] = [
+            ("create a draft", lambda: api.create(INVOICE, headers={})),
+            ("create with Idempotency-Key", lambda: api.create(INVOICE, headers={"Idempotency-Key": "b-1"})),
+            ("replay of that key", lambda: api.create(INVOICE, headers={"Idempotency-Key": "b-1"})),
+            ("create with finalize: true", lambda: api.create({**INVOICE, "finalize": True}, headers={})),
+            ("finalize a draft", lambda: api.finalize(final_id)),
+            ("read a finalized invoice", lambda: api.read(final_id)),
+            ("download a finalized PDF", lambda: api.download(final_id, format="pdf")),
+            ("download it in the other locale, first time", lambda: api.download(final_id, locale="en")),
+            ("download a draft preview", lambda: api.download(draft_id)),
+        ]
+        for name, action in operations:
+            calls = _counted(action)
+            dynamodb = sum(n for op, n in calls.items() if op.startswith("dynamodb"))
+            s3 = sum(n for op, n in calls.items() if op.startswith("s3"))
+            rows.append((f"AWS calls: {name}", f"{dynamodb} DynamoDB, {s3} S3", "", _describe(calls)))
+    return rows
