@@ -8,7 +8,7 @@ SAM_VENV := .venv-sam
 PY313 := $(shell pyenv prefix 3.13.0 2>/dev/null || pyenv prefix 3.13 2>/dev/null)
 PORT ?= 3000
 
-.PHONY: install serve test lint unit handlers integration bench build tenant validate openapi clean
+.PHONY: install serve test test-py313 lint unit handlers integration bench build tenant validate openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ lint: install
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/python -m invoicing.api.openapi_build --check
 
+# The Lambda runtime's Python (pyenv's 3.13 here): the tests that need no local stack.
+VENV313 := .venv-313
+test-py313:
+	@test -n "$(PY313)" || (echo "no Python 3.13 from pyenv on this machine" >&2; exit 2)
+	test -x $(VENV313)/bin/python || $(PY313)/bin/python -m venv $(VENV313)
+	$(VENV313)/bin/pip install --quiet -e ".[render,dev]"
+	$(VENV313)/bin/python -m pytest tests/unit tests/handlers -n 2 -p no:cacheprovider
+
 unit handlers integration: install
 	$(BIN)/pytest tests/$@
 
@@ -58,9 +66,18 @@ $(SAM_VENV)/.installed:
 validate: $(SAM_VENV)/.installed
 	AWS_DEFAULT_REGION=eu-west-3 $(SAM_VENV)/bin/sam validate --lint --template template.yaml
 
+BUILT := .aws-sam/build
 build: $(SAM_VENV)/.installed validate
 	PATH="$(if $(PY313),$(PY313)/bin:)$$PATH" AWS_DEFAULT_REGION=eu-west-3 \
-	  $(SAM_VENV)/bin/sam build --template template.yaml --build-dir .aws-sam/build
+	  $(SAM_VENV)/bin/sam build --template template.yaml --build-dir $(BUILT)
+	@# The artifacts are what Lambda needs: package data, arm64 cp313 binaries, the renderer apart.
+	test -f $(BUILT)/SharedLayer/python/invoicing/api/openapi.json
+	test -f $(BUILT)/SharedLayer/python/invoicing/rendering/assets/DejaVuSans.ttf
+	test -f $(BUILT)/SharedLayer/python/invoicing/rendering/templates/document.html
+	ls $(BUILT)/SharedLayer/python/pydantic_core/*cpython-313-aarch64-linux-gnu.so
+	test -d $(BUILT)/RenderLayer/python/xhtml2pdf
+	test ! -e $(BUILT)/SharedLayer/python/xhtml2pdf
+	for function in $(BUILT)/*Function; do test -f $$function/app.py; done
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .devserver .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) $(VENV313) .aws-sam .devserver .pytest_cache .mypy_cache .ruff_cache
