@@ -9,33 +9,22 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
 
 import boto3
 from moto import mock_aws
 
 from devserver.resources import create_resources
-from invoicing.adapters import aws as clients
-from tests.handlers.conftest import PREFIX, SELLER_SETTINGS, TEMPLATE, Api, new_tenant, sample_event
+from tests.handlers.conftest import (
+    PREFIX,
+    SELLER_SETTINGS,
+    TEMPLATE,
+    Api,
+    counting_aws_calls,
+    new_tenant,
+    sample_event,
+)
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
-
-
-def _counted(action: Callable[[], object]) -> Counter[str]:
-    calls: Counter[str] = Counter()
-
-    def count(model: Any, **_: Any) -> None:
-        calls[f"{model.service_model.service_name}.{model.name}"] += 1
-
-    emitters = [clients.dynamodb().meta.events, clients.s3().meta.events]
-    for emitter in emitters:
-        emitter.register("before-call.*.*", count, unique_id="bench-count")
-    try:
-        action()
-    finally:
-        for emitter in emitters:
-            emitter.unregister("before-call.*.*", unique_id="bench-count")
-    return calls
 
 
 def _describe(calls: Counter[str]) -> str:
@@ -63,7 +52,8 @@ def measure() -> list[tuple[str, str, str, str]]:
             ("download a draft preview", lambda: api.download(draft_id)),
         ]
         for name, action in operations:
-            calls = _counted(action)
+            with counting_aws_calls() as calls:
+                action()
             dynamodb = sum(n for op, n in calls.items() if op.startswith("dynamodb"))
             s3 = sum(n for op, n in calls.items() if op.startswith("s3"))
             rows.append((f"AWS calls: {name}", f"{dynamodb} DynamoDB, {s3} S3", "", _describe(calls)))

@@ -14,6 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -173,8 +174,8 @@ def api(aws: dict[str, str]) -> Api:
     return client
 
 
-@pytest.fixture
-def aws_calls() -> Iterator[Counter[str]]:
+@contextmanager
+def counting_aws_calls() -> Iterator[Counter[str]]:
     """Every DynamoDB and S3 call the functions make, counted by operation through botocore's hooks."""
     calls: Counter[str] = Counter()
 
@@ -184,9 +185,17 @@ def aws_calls() -> Iterator[Counter[str]]:
     emitters = [clients.dynamodb().meta.events, clients.s3().meta.events]
     for emitter in emitters:
         emitter.register("before-call.*.*", count, unique_id="count-calls")
-    yield calls
-    for emitter in emitters:
-        emitter.unregister("before-call.*.*", unique_id="count-calls")
+    try:
+        yield calls
+    finally:
+        for emitter in emitters:
+            emitter.unregister("before-call.*.*", unique_id="count-calls")
+
+
+@pytest.fixture
+def aws_calls() -> Iterator[Counter[str]]:
+    with counting_aws_calls() as calls:
+        yield calls
 
 
 @pytest.fixture
@@ -194,7 +203,7 @@ def inject_failure() -> Iterator[Callable[..., None]]:
     """Make the nth next call of an operation fail, before it reaches AWS ('before') or after ('after')."""
     registered: list[tuple[Any, str, str]] = []
 
-    def fail(operation: str, when: str = "before", nth: int = 1) -> None:
+    def fail(operation: str, when: str = "before", nth: int = 1, error: dict[str, Any] | None = None) -> None:
         service, name = operation.split(".")
         emitter = (clients.dynamodb() if service == "dynamodb" else clients.s3()).meta.events
         event_name = f"{when}-call.{service}.{name}"
@@ -206,7 +215,9 @@ def inject_failure() -> Iterator[Callable[..., None]]:
             if seen[0] < nth:
                 return
             emitter.unregister(event_name, unique_id=unique_id)
-            raise ClientError({"Error": {"Code": "InternalServerError", "Message": "injected"}}, name)
+            raise ClientError(
+                error or {"Error": {"Code": "InternalServerError", "Message": "injected"}}, name
+            )
 
         emitter.register(event_name, raise_once, unique_id=unique_id)
         registered.append((emitter, event_name, unique_id))

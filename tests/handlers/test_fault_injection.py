@@ -92,3 +92,29 @@ def test_failures_across_a_series_leave_it_gapless(api: Api, inject_failure):
         numbers.append(api.read(invoice_id).json()["number"])
     assert sorted(numbers) == [f"F{YEAR}-{n:05d}" for n in range(1, len(numbers) + 1)]
     assert len(s3_keys(api.tenant)) == 2 * len(numbers)
+
+
+def test_a_waiter_colliding_with_the_holders_commit_waits_instead_of_failing(api: Api, inject_failure):
+    invoice_id = api.create(INVOICE, headers={}).json()["id"]
+    conflict = {"Error": {"Code": "TransactionConflictException", "Message": "in a transaction"}}
+    inject_failure("dynamodb.UpdateItem", "before", 1, error=conflict)
+    response = api.finalize(invoice_id)
+    assert response.status == 200, response.text
+    assert response.json()["number"] == f"F{YEAR}-00001"
+
+
+def test_a_commit_cancelled_by_a_conflict_is_retried_under_the_same_lease(
+    api: Api, inject_failure, aws_calls
+):
+    invoice_id = api.create(INVOICE, headers={}).json()["id"]
+    cancelled = {
+        "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+        "CancellationReasons": [{"Code": "TransactionConflict"}, {"Code": "None"}, {"Code": "None"}],
+    }
+    inject_failure("dynamodb.TransactWriteItems", "before", 1, error=cancelled)
+    response = api.finalize(invoice_id)
+    assert response.status == 200, response.text
+    assert response.json()["number"] == f"F{YEAR}-00001"
+    # One lease taken and kept (no queueing behind its own lease), two commits, one record of the files.
+    assert aws_calls["dynamodb.TransactWriteItems"] == 2
+    assert aws_calls["dynamodb.UpdateItem"] == 2

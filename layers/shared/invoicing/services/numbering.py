@@ -40,6 +40,7 @@ RETRY_BUDGET_SECONDS = 15.0
 # Far longer than a commit takes; only a writer that dies holding it makes the others wait it out.
 LEASE_SECONDS = 5.0
 POLL_SECONDS = (0.002, 0.04)
+CONTENTION_RETRIES = 5
 
 
 class NumberingBusy(DomainError):
@@ -116,10 +117,16 @@ class _Commit:
         self.issue_date, self.now = issue_date, now
 
     def under_lease(self, owner: str, state: CounterState) -> StoredDocument | None:
-        """The committed document, or None when the lease was lost or contended: queue again."""
+        """The committed document, or None when the lease was lost: queue again."""
         try:
-            return self._commit(state, owner)
-        except (LeaseLost, TransactionContention):
+            for attempt in range(CONTENTION_RETRIES):
+                try:
+                    return self._commit(state, owner)
+                except TransactionContention:
+                    # A waiter's request touched the counter mid-commit: the lease is still ours.
+                    time.sleep(random.uniform(0, POLL_SECONDS[0] * 2**attempt))  # noqa: S311 - jitter
+            raise TransactionContention
+        except LeaseLost:
             return None
         except Exception:
             self.deps.series.release_lease(self.tenant_id, self.series, owner)

@@ -93,7 +93,10 @@ class SeriesTable:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            code = error.response.get("Error", {}).get("Code")
+            if code == "TransactionConflictException":
+                return 0.0  # the holder's transaction is committing this very item: ask again
+            if code != "ConditionalCheckFailedException":
                 raise
             holder = from_item(cast("dict[str, Any]", error.response.get("Item") or {}))
             return max(0.0, float(holder.get("lease_expires_at", now)) - now)

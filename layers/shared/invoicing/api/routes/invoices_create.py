@@ -56,12 +56,14 @@ def _publisher(deps: Dependencies, tenant_id: str) -> Callable[[StoredDocument],
 
 
 def _create(request: dict[str, Any]) -> dict[str, Any]:
+    """The payload is the validated body as JSON: plain data that Idempotency can hash and compare."""
     deps = from_environment()
     tenant_id = request["tenant_id"]
-    body = InvoiceCreate.model_validate(request["payload"])
-    content = DocumentContent.model_validate(body.model_dump(exclude={"finalize"}, exclude_unset=True))
+    fields = dict(request["payload"])
+    finalize = bool(fields.pop("finalize", False))
+    content = DocumentContent.model_validate(fields)
     stored = invoices.create_invoice(
-        deps, tenant_id, content, finalize=body.finalize, publish=_publisher(deps, tenant_id)
+        deps, tenant_id, content, finalize=finalize, publish=_publisher(deps, tenant_id)
     )
     return invoice_response(deps, tenant_id, stored, request["base_url"]).model_dump(mode="json")
 
