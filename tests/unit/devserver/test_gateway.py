@@ -1,0 +1,63 @@
+"""The local gateway reads routes from the template and evaluates authorizer policies as AWS does."""
+
+from pathlib import Path
+
+import pytest
+
+from devserver.gateway import _allows
+from devserver.template import Template
+
+ARN = "arn:aws:execute-api:eu-west-3:123456789012:local/api/GET/v1/invoices/inv_1"
+TEMPLATE = Template.load(Path(__file__).resolve().parents[3] / "template.yaml")
+
+
+def policy(*statements: tuple[str, str | list[str]]) -> dict:
+    return {
+        "policyDocument": {
+            "Statement": [{"Effect": e, "Action": "execute-api:Invoke", "Resource": r} for e, r in statements]
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("statements", "allowed"),
+    [
+        ([("Allow", "arn:aws:execute-api:eu-west-3:123456789012:local/api/*/*")], True),
+        ([("Allow", ["arn:aws:execute-api:eu-west-3:123456789012:local/api/GET/v1/invoices/*"])], True),
+        ([("Allow", "arn:aws:execute-api:eu-west-3:123456789012:local/api/POST/*")], False),
+        ([("Allow", "arn:aws:execute-api:*"), ("Deny", "arn:aws:execute-api:*/GET/*")], False),
+        ([], False),
+    ],
+)
+def test_policies_allow_only_what_they_name_and_an_explicit_deny_wins(statements, allowed):
+    assert _allows(policy(*statements), ARN) is allowed
+
+
+def test_every_route_of_the_template_is_served_by_a_function_it_declares():
+    routes = {(route.method, route.resource): route for route in TEMPLATE.routes}
+    assert set(routes) == {
+        ("POST", "/v1/invoices"),
+        ("GET", "/v1/invoices/{invoice_id}"),
+        ("POST", "/v1/invoices/{invoice_id}/finalize"),
+        ("GET", "/v1/invoices/{invoice_id}/download"),
+        ("GET", "/v1/settings"),
+        ("PUT", "/v1/settings"),
+        ("GET", "/v1/openapi.json"),
+    }
+    assert not routes[("GET", "/v1/openapi.json")].authorized
+    assert all(route.authorized for key, route in routes.items() if key[1] != "/v1/openapi.json")
+    assert (
+        routes[("GET", "/v1/invoices/{invoice_id}")].pattern.match("/v1/invoices/inv_1")["invoice_id"]
+        == "inv_1"
+    )
+    assert not routes[("GET", "/v1/invoices/{invoice_id}")].pattern.match("/v1/invoices/a/b")
+
+
+def test_function_environments_come_from_globals_and_the_function():
+    create = TEMPLATE.function("CreateInvoiceFunction")
+    assert create.handler == "app.handler"
+    assert create.timeout == 29
+    assert {"TABLE_NAME", "DOCUMENTS_BUCKET", "IDEMPOTENCY_TABLE", "POWERTOOLS_SERVICE_NAME"} <= set(
+        create.environment
+    )
+    assert "IDEMPOTENCY_TABLE" not in TEMPLATE.function("ReadApiFunction").environment
