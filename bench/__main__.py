@@ -34,7 +34,7 @@ def main() -> None:
     stack = LocalStack(port=0)
     stack.start()
     try:
-        rows += api.latency(stack) + api.throughput(stack)
+        rows += api.latency(stack) + api.listing(stack) + api.throughput(stack)
     finally:
         stack.stop()
     rows += calls.measure()

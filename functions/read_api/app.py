@@ -1,4 +1,4 @@
-"""Reads and settings: GET /v1/invoices/{id}, GET and PUT /v1/settings, GET /v1/openapi.json."""
+"""Reads: GET /v1/invoices and /v1/invoices/{id}, GET and PUT /v1/settings, GET /v1/openapi.json."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from invoicing.api.resolver import build_resolver
-from invoicing.api.routes import invoices_read, openapi, settings
+from invoicing.api.routes import invoices_list, invoices_read, openapi, settings
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-app = build_resolver(invoices_read.router, settings.router, openapi.router)
+app = build_resolver(invoices_list.router, invoices_read.router, settings.router, openapi.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

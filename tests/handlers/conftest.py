@@ -132,6 +132,9 @@ class Api:
         event = api_event("download_invoice", tenant=self.tenant, invoice_id=invoice_id, query=query)
         return self.call("download_invoice", event)
 
+    def list(self, **query: str) -> Response:
+        return self.call("read_api", api_event("list_invoices", tenant=self.tenant, query=query))
+
     def put_settings(self, settings: dict[str, Any]) -> Response:
         return self.call("read_api", api_event("replace_settings", tenant=self.tenant, body=settings))
 

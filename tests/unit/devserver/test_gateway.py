@@ -37,6 +37,7 @@ def test_every_route_of_the_template_is_served_by_a_function_it_declares():
     routes = {(route.method, route.resource): route for route in TEMPLATE.routes}
     assert set(routes) == {
         ("POST", "/v1/invoices"),
+        ("GET", "/v1/invoices"),
         ("GET", "/v1/invoices/{invoice_id}"),
         ("POST", "/v1/invoices/{invoice_id}/finalize"),
         ("GET", "/v1/invoices/{invoice_id}/download"),

@@ -12,6 +12,7 @@ from invoicing.api.routes import (
     invoices_create,
     invoices_download,
     invoices_finalize,
+    invoices_list,
     invoices_read,
     settings,
 )
@@ -22,6 +23,7 @@ OUTPUT = Path(__file__).with_name("openapi.json")
 def generate() -> dict[str, Any]:
     app = build_resolver(
         invoices_create.router,
+        invoices_list.router,
         invoices_read.router,
         invoices_finalize.router,
         invoices_download.router,

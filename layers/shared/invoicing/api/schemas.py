@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from invoicing.domain.model import Contract, Document, DocumentContent
+from invoicing.domain.model import Contract, Document, DocumentContent, DocumentType, Status
 
 
 class InvoiceCreate(DocumentContent):
@@ -29,6 +30,27 @@ class Links(BaseModel):
 
 class InvoiceResponse(Document):
     links: Links
+
+
+class InvoiceSummary(BaseModel):
+    id: str
+    type: DocumentType
+    status: Status
+    number: str | None
+    customer_name: str
+    issue_date: date | None
+    due_date: date | None
+    currency: str
+    total_incl_tax: Decimal
+    amount_due: Decimal
+    created_at: datetime
+    overdue: bool = Field(description="Open, past its due date, and something is still due.")
+
+
+class InvoiceList(BaseModel):
+    data: list[InvoiceSummary]
+    has_more: bool
+    next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null on the last.")
 
 
 class ErrorDetail(BaseModel):

@@ -72,13 +72,30 @@ def document_item(tenant_id: str, document: Document, *, version: int) -> dict[s
         )
     return key(tenant_pk(tenant_id), f"DOC#{document.id}") | to_item(
         {
+            "gsi1pk": listing_pk(tenant_id),
+            "gsi1sk": listing_position(document),
             "id": document.id,
             "type": document.type,
             "status": document.status,
             "number": document.number,
             "issue_date": document.issue_date.isoformat() if document.issue_date else None,
+            "due_date": document.due_date.isoformat() if document.due_date else None,
+            "customer_name": document.customer.name,
+            "customer_key": document.customer.name.casefold(),
+            "currency": document.currency,
+            "total_incl_tax": document.totals.total_incl_tax,
+            "amount_due": document.totals.amount_due,
             "created_at": document.created_at.isoformat(),
             "version": version,
             "body": body,
         }
     )
+
+
+def listing_pk(tenant_id: str) -> str:
+    return f"TENANT#{tenant_id}#DOCS"
+
+
+def listing_position(document: Document) -> str:
+    """Where a document stands in its tenant's list: creation time, then id for documents created together."""
+    return f"{document.created_at.isoformat()}#{document.id}"

@@ -1,0 +1,134 @@
+"""A tenant's documents, newest first, read from the ByCreation index by Query, a page at a time.
+
+A page position is the index's sort key (`<created_at>#<id>`); the partition is always rebuilt
+from the caller's tenant, so no position, however forged, reads another tenant's documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from invoicing.adapters.dynamodb.documents import listing_pk
+from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+INDEX = "ByCreation"
+PAGE_READ = 100  # items DynamoDB evaluates per Query when a filter may drop some
+MAX_QUERIES = 10  # per request; past it the page ends early and the cursor resumes the search
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    status: str | None = None
+    type: str | None = None
+    customer: str | None = None
+    issued_from: date | None = None
+    issued_to: date | None = None
+    overdue_on: date | None = None
+
+    @property
+    def any(self) -> bool:
+        return any(value is not None for value in vars(self).values())
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_position: str | None
+    read_units: Decimal
+
+
+def _filter_expression(filters: ListFilters) -> tuple[str, dict[str, str], dict[str, Any]]:
+    clauses: list[str] = []
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    if filters.status is not None:
+        clauses.append("#status = :status")
+        names["#status"], values[":status"] = "status", filters.status
+    if filters.type is not None:
+        clauses.append("#type = :type")
+        names["#type"], values[":type"] = "type", filters.type
+    if filters.customer is not None:
+        clauses.append("contains(customer_key, :customer)")
+        values[":customer"] = filters.customer.casefold()
+    if filters.issued_from is not None:
+        clauses.append("issue_date >= :issued_from")
+        values[":issued_from"] = filters.issued_from.isoformat()
+    if filters.issued_to is not None:
+        clauses.append("issue_date <= :issued_to")
+        values[":issued_to"] = filters.issued_to.isoformat()
+    if filters.overdue_on is not None:
+        clauses.append("#status = :open AND due_date < :today AND amount_due > :zero")
+        names["#status"] = "status"
+        values |= {":open": "open", ":today": filters.overdue_on.isoformat(), ":zero": Decimal(0)}
+    return " AND ".join(clauses), names, values
+
+
+class DocumentListing:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def page(self, tenant_id: str, filters: ListFilters, *, after: str | None, limit: int) -> Page:
+        """Up to `limit` summaries after `after`; `next_position` is None when none are left."""
+        expression, names, values = _filter_expression(filters)
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": INDEX,
+            "KeyConditionExpression": "gsi1pk = :tenant",
+            "ScanIndexForward": False,
+            "Limit": PAGE_READ if filters.any else limit + 1,
+            "ReturnConsumedCapacity": "TOTAL",
+        }
+        if expression:
+            query["FilterExpression"] = expression
+        if names:
+            query["ExpressionAttributeNames"] = names
+        query["ExpressionAttributeValues"] = to_item({":tenant": listing_pk(tenant_id)} | values)
+
+        found: list[dict[str, Any]] = []
+        read_units = Decimal(0)
+        position = after
+        for _ in range(MAX_QUERIES):
+            if position is not None:
+                query["ExclusiveStartKey"] = self._start_key(tenant_id, position)
+            response = self._client.query(**query)
+            read_units += Decimal(str(response.get("ConsumedCapacity", {}).get("CapacityUnits", 0)))
+            for item in response.get("Items", []):
+                found.append(from_item(item))
+                if len(found) > limit:
+                    return Page(found[:limit], found[limit - 1]["gsi1sk"], read_units)
+            last = response.get("LastEvaluatedKey")
+            if last is None:
+                return Page(found, None, read_units)
+            position = str(from_item(dict(last))["gsi1sk"])
+        return Page(found, position, read_units)
+
+    @staticmethod
+    def _start_key(tenant_id: str, position: str) -> dict[str, Any]:
+        document_id = position.rsplit("#", 1)[1]
+        return key(tenant_pk(tenant_id), f"DOC#{document_id}") | to_item(
+            {"gsi1pk": listing_pk(tenant_id), "gsi1sk": position}
+        )
+
+    def by_number(self, tenant_id: str, number: str) -> dict[str, Any] | None:
+        """A finalized document's summary, found through its number's reservation."""
+        reservation = self._client.get_item(
+            TableName=self._table, Key=key(tenant_pk(tenant_id), f"NUMBER#{number}"), ConsistentRead=True
+        ).get("Item")
+        if reservation is None:
+            return None
+        document_id = from_item(reservation)["document_id"]
+        item = self._client.get_item(
+            TableName=self._table,
+            Key=key(tenant_pk(tenant_id), f"DOC#{document_id}"),
+            ProjectionExpression="id, #type, #status, #number, issue_date, due_date, customer_name, "
+            "customer_key, currency, total_incl_tax, amount_due, created_at, gsi1sk",
+            ExpressionAttributeNames={"#type": "type", "#status": "status", "#number": "number"},
+        ).get("Item")
+        return from_item(item) if item else None

@@ -1,0 +1,52 @@
+"""GET /v1/invoices: the tenant's documents, newest first, filtered, a page at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from invoicing.adapters.dynamodb.listing import ListFilters
+from invoicing.api.resolver import tenant_of
+from invoicing.api.schemas import ERROR_RESPONSES, InvoiceList, InvoiceSummary
+from invoicing.domain.model import DocumentType, Status
+from invoicing.services.dependencies import from_environment
+from invoicing.services.listing import list_invoices
+
+router = Router()
+
+
+@router.get("/v1/invoices", summary="List invoices", responses=ERROR_RESPONSES, tags=["invoices"])
+def list_documents(
+    *,
+    status: Annotated[Status | None, Query()] = None,
+    type: Annotated[DocumentType | None, Query()] = None,
+    customer: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="part of the name")
+    ] = None,
+    issued_from: Annotated[date | None, Query()] = None,
+    issued_to: Annotated[date | None, Query()] = None,
+    number: Annotated[str | None, Query(min_length=1, max_length=60)] = None,
+    overdue: Annotated[bool, Query(description="only open documents past their due date")] = False,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> InvoiceList:
+    filters = ListFilters(
+        status=status, type=type, customer=customer, issued_from=issued_from, issued_to=issued_to
+    )
+    listing = list_invoices(
+        from_environment(),
+        tenant_of(router),
+        filters,
+        overdue=overdue,
+        number=number,
+        cursor=cursor,
+        limit=limit,
+    )
+    return InvoiceList(
+        data=[InvoiceSummary.model_validate(summary) for summary in listing.summaries],
+        has_more=listing.next_cursor is not None,
+        next_cursor=listing.next_cursor,
+    )
