@@ -132,6 +132,13 @@ class Api:
         event = api_event("download_invoice", tenant=self.tenant, invoice_id=invoice_id, query=query)
         return self.call("download_invoice", event)
 
+    def update(self, invoice_id: str, changes: dict[str, Any]) -> Response:
+        event = api_event("update_draft", tenant=self.tenant, invoice_id=invoice_id, body=changes)
+        return self.call("edit_drafts", event)
+
+    def delete(self, invoice_id: str) -> Response:
+        return self.call("edit_drafts", api_event("delete_draft", tenant=self.tenant, invoice_id=invoice_id))
+
     def list(self, **query: str) -> Response:
         return self.call("read_api", api_event("list_invoices", tenant=self.tenant, query=query))
 

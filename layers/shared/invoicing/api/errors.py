@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import ValidationError
 
 from invoicing.adapters.dynamodb.documents import DocumentTooLarge
 from invoicing.api.body import PayloadTooLarge
@@ -107,6 +108,12 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
         return error_response(
             422, "invalid_request", "the request is not valid", [_detail(e) for e in errors]
         )
+
+    @app.exception_handler(ValidationError)
+    def invalid_document(error: ValidationError) -> Response[Any]:
+        """A document made invalid by the changes applied to it (a PATCH): located as in the body."""
+        details = [_detail({**item, "loc": ("body", *item["loc"])}) for item in error.errors()]
+        return error_response(422, "invalid_request", "the request is not valid", details)
 
     @app.exception_handler(RequestUnsupportedContentType)
     def unsupported_media_type(_: RequestUnsupportedContentType) -> Response[Any]:

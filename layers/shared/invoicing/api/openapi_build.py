@@ -9,6 +9,7 @@ from typing import Any
 
 from invoicing.api.resolver import build_resolver
 from invoicing.api.routes import (
+    drafts,
     invoices_create,
     invoices_download,
     invoices_finalize,
@@ -25,6 +26,7 @@ def generate() -> dict[str, Any]:
         invoices_create.router,
         invoices_list.router,
         invoices_read.router,
+        drafts.router,
         invoices_finalize.router,
         invoices_download.router,
         settings.router,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
 from invoicing.domain.model import Contract, Document, DocumentContent, DocumentType, Status
 
@@ -21,6 +21,17 @@ class InvoiceCreate(DocumentContent):
         if value is not None and info.data.get("payment_terms") is not None:
             raise ValueError("give payment_terms or due_date, not both")
         return value
+
+
+# A PATCH body: any field of the document's content, each optional; null clears a field. The
+# merged document is then validated whole, with every bound of DocumentContent.
+_UPDATABLE: dict[str, Any] = {
+    name: (field.annotation | None, Field(default=None, description=field.description))  # type: ignore[operator]
+    for name, field in DocumentContent.model_fields.items()
+}
+InvoiceUpdate: type[BaseModel] = create_model(
+    "InvoiceUpdate", __config__=ConfigDict(extra="forbid"), **_UPDATABLE
+)
 
 
 class Links(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from invoicing.domain.errors import InvalidDocument, StateConflict
 from invoicing.domain.model import Document, DocumentContent, Seller
@@ -31,6 +32,23 @@ def draft_document(content: DocumentContent, *, document_id: str, now: datetime)
     if document.issue_date is not None:
         check_due_date(document, document.issue_date, default_terms=None)
     return document
+
+
+def revise_draft(document: Document, changes: dict[str, Any]) -> Document:
+    """The draft with the client's changes (a field sent as null is cleared), priced anew."""
+    if not document.is_draft:
+        raise StateConflict(
+            f"the document is finalized as {document.number}: correct it with a credit note",
+            code="already_finalized",
+        )
+    current = document.model_dump(
+        mode="json",
+        include=set(DocumentContent.model_fields),
+        exclude={"lines": {"__all__": {"total_excl_tax"}}},
+        exclude_none=True,
+    )
+    content = DocumentContent.model_validate(current | changes)
+    return draft_document(content, document_id=document.id, now=document.created_at)
 
 
 def series_of(document: Document) -> Series:

@@ -1,9 +1,12 @@
-"""The adapters a use case needs, built once per execution environment from its environment."""
+"""The adapters a use case needs, each built from the environment on first use and then kept.
+
+A function's environment holds only what its template entry gives it (the drafts function has no
+bucket), so an adapter is made only when a use case reaches for it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from invoicing.adapters import aws
 from invoicing.adapters.dynamodb.documents import DocumentTable
@@ -13,22 +16,28 @@ from invoicing.adapters.dynamodb.tenants import TenantTable
 from invoicing.adapters.s3 import DocumentStore
 
 
-@dataclass(frozen=True)
 class Dependencies:
-    documents: DocumentTable
-    listing: DocumentListing
-    series: SeriesTable
-    tenants: TenantTable
-    store: DocumentStore
+    @cached_property
+    def documents(self) -> DocumentTable:
+        return DocumentTable(aws.dynamodb(), aws.table_name())
+
+    @cached_property
+    def listing(self) -> DocumentListing:
+        return DocumentListing(aws.dynamodb(), aws.table_name())
+
+    @cached_property
+    def series(self) -> SeriesTable:
+        return SeriesTable(aws.dynamodb(), aws.table_name())
+
+    @cached_property
+    def tenants(self) -> TenantTable:
+        return TenantTable(aws.dynamodb(), aws.table_name())
+
+    @cached_property
+    def store(self) -> DocumentStore:
+        return DocumentStore(aws.s3(), aws.bucket_name())
 
 
 @cache
 def from_environment() -> Dependencies:
-    table = aws.table_name()
-    return Dependencies(
-        documents=DocumentTable(aws.dynamodb(), table),
-        listing=DocumentListing(aws.dynamodb(), table),
-        series=SeriesTable(aws.dynamodb(), table),
-        tenants=TenantTable(aws.dynamodb(), table),
-        store=DocumentStore(aws.s3(), aws.bucket_name()),
-    )
+    return Dependencies()

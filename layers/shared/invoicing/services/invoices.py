@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from invoicing.adapters.dynamodb.documents import StoredDocument
-from invoicing.domain.documents import draft_document
+from invoicing.domain.documents import draft_document, revise_draft
 from invoicing.domain.errors import NotFound, StateConflict
 from invoicing.domain.model import DocumentContent, Language
 from invoicing.services.artifacts import FORMATS, Format, document_key, filename
@@ -62,6 +62,19 @@ def get_invoice(deps: Dependencies, tenant_id: str, document_id: str) -> StoredD
     if stored is None:
         raise NotFound(f"no invoice {document_id[:64]!r}", field="id")
     return stored
+
+
+def update_draft(
+    deps: Dependencies, tenant_id: str, document_id: str, changes: dict[str, Any]
+) -> StoredDocument:
+    stored = get_invoice(deps, tenant_id, document_id)
+    revised = revise_draft(stored.document, changes)
+    return deps.documents.replace_draft(tenant_id, revised, version=stored.version)
+
+
+def delete_draft(deps: Dependencies, tenant_id: str, document_id: str) -> None:
+    if not is_document_id(document_id) or not deps.documents.delete_draft(tenant_id, document_id):
+        raise NotFound(f"no invoice {document_id[:64]!r}", field="id")
 
 
 def finalize_invoice(

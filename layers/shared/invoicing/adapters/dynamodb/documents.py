@@ -6,8 +6,10 @@ import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import ClientError
+
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
-from invoicing.domain.errors import DomainError
+from invoicing.domain.errors import DomainError, StateConflict
 from invoicing.domain.model import Document
 
 if TYPE_CHECKING:
@@ -51,6 +53,46 @@ class DocumentTable:
         values = from_item(item)
         document = Document.model_validate_json(zlib.decompress(bytes(values["body"])))
         return StoredDocument(document, int(values["version"]), frozenset(values.get("rendered", ())))
+
+    def replace_draft(self, tenant_id: str, document: Document, *, version: int) -> StoredDocument:
+        """Overwrite a draft still at `version`; None of it is written if it changed or was finalized."""
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=document_item(tenant_id, document, version=version + 1),
+                ConditionExpression="#status = :draft AND version = :version",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=to_item({":draft": "draft", ":version": version}),
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            raise StateConflict(
+                "the draft was finalized or changed by another request: read it again", code="conflict"
+            ) from None
+        return StoredDocument(document, version + 1)
+
+    def delete_draft(self, tenant_id: str, document_id: str) -> bool:
+        """Delete a draft; False if there is no such document, a 409 if it is finalized."""
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key=key(tenant_pk(tenant_id), f"DOC#{document_id}"),
+                ConditionExpression="attribute_exists(pk) AND #status = :draft",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=to_item({":draft": "draft"}),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            if not error.response.get("Item"):
+                return False
+            raise StateConflict(
+                "a finalized document is never deleted: correct it with a credit note",
+                code="already_finalized",
+            ) from None
+        return True
 
     def mark_rendered(self, tenant_id: str, document_id: str, locale: str) -> None:
         self._client.update_item(

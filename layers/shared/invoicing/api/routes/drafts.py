@@ -1,0 +1,42 @@
+"""PATCH and DELETE /v1/invoices/{id}: drafts change or go; a finalized document does neither."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from invoicing.api.resolver import api_base_url, tenant_of
+from invoicing.api.responses import invoice_response
+from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse, InvoiceUpdate
+from invoicing.services import invoices
+from invoicing.services.dependencies import from_environment
+
+router = Router()
+
+
+@router.patch(
+    "/v1/invoices/<invoice_id>",
+    summary="Change a draft",
+    description="Send only the fields to change; `lines` replaces all lines; null clears a field.",
+    responses=ERROR_RESPONSES,
+    tags=["invoices"],
+)
+def update_draft(invoice_id: str, body: InvoiceUpdate) -> InvoiceResponse:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    stored = invoices.update_draft(deps, tenant_id, invoice_id, changes)
+    return invoice_response(deps, tenant_id, stored, api_base_url(router))
+
+
+@router.delete(
+    "/v1/invoices/<invoice_id>",
+    summary="Delete a draft",
+    responses={204: {"description": "Deleted"}, **ERROR_RESPONSES},
+    tags=["invoices"],
+)
+def delete_draft(invoice_id: str) -> Response[Any]:
+    invoices.delete_draft(from_environment(), tenant_of(router), invoice_id)
+    return Response(status_code=204, body="")
