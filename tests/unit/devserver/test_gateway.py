@@ -40,6 +40,8 @@ def test_every_route_of_the_template_is_served_by_a_function_it_declares():
         ("GET", "/v1/invoices"),
         ("PATCH", "/v1/invoices/{invoice_id}"),
         ("DELETE", "/v1/invoices/{invoice_id}"),
+        ("POST", "/v1/invoices/{invoice_id}/payments"),
+        ("DELETE", "/v1/invoices/{invoice_id}/payments/{payment_id}"),
         ("GET", "/v1/invoices/{invoice_id}"),
         ("POST", "/v1/invoices/{invoice_id}/finalize"),
         ("GET", "/v1/invoices/{invoice_id}/download"),

@@ -15,6 +15,7 @@ from invoicing.api.routes import (
     invoices_finalize,
     invoices_list,
     invoices_read,
+    payments,
     settings,
 )
 
@@ -29,6 +30,7 @@ def generate() -> dict[str, Any]:
         drafts.router,
         invoices_finalize.router,
         invoices_download.router,
+        payments.router,
         settings.router,
     )
     schema: dict[str, Any] = app.get_openapi_schema(

@@ -9,7 +9,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
-from invoicing.domain.model import Contract, Document, DocumentContent, DocumentType, Status
+from invoicing.domain.fields import Amount, ShortText
+from invoicing.domain.model import Contract, Document, DocumentContent, DocumentType, PaymentMethod, Status
 
 
 class InvoiceCreate(DocumentContent):
@@ -32,6 +33,13 @@ _UPDATABLE: dict[str, Any] = {
 InvoiceUpdate: type[BaseModel] = create_model(
     "InvoiceUpdate", __config__=ConfigDict(extra="forbid"), **_UPDATABLE
 )
+
+
+class PaymentCreate(Contract):
+    amount: Amount = Field(description="In the invoice's currency; at most the amount due.")
+    date: date
+    method: PaymentMethod = "transfer"
+    reference: ShortText | None = None
 
 
 class Links(BaseModel):

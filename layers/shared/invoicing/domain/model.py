@@ -29,7 +29,8 @@ from invoicing.domain.terms import PaymentTerms
 
 DocumentType = Literal["invoice", "credit_note", "deposit", "proforma", "external", "external_credit"]
 Language = Literal["fr", "en"]
-Status = Literal["draft", "open", "paid"]
+Status = Literal["draft", "open", "partially_paid", "paid"]
+PaymentMethod = Literal["transfer", "card", "direct_debit", "check", "cash", "other"]
 LineKind = Literal["item", "section", "comment"]
 
 MAX_LINES = 1000
@@ -185,8 +186,18 @@ class Seller(Contract):
     late_penalty_rate: Percent | None = None
 
 
+class Payment(Contract):
+    id: str
+    amount: Decimal
+    date: date
+    method: PaymentMethod
+    reference: ShortText | None = None
+    recorded_at: datetime
+
+
 class Document(DocumentContent):
-    """A stored document. Lines and totals are computed; a finalized one never changes."""
+    """A stored document. Lines and totals are computed; a finalized one never changes, only the
+    payments recorded against it (and so its amount due and status) do."""
 
     id: str
     status: Status = "draft"
@@ -194,6 +205,7 @@ class Document(DocumentContent):
     lines: list[PricedLine] = Field(min_length=1, max_length=MAX_LINES)  # type: ignore[assignment]
     totals: Totals
     seller: Seller | None = None
+    payments: list[Payment] = Field(default_factory=list)
     created_at: datetime
     finalized_at: datetime | None = None
 

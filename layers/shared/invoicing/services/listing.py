@@ -82,5 +82,8 @@ def _summary(item: dict[str, Any], today: date) -> dict[str, Any]:
         "total_incl_tax": round_money(Decimal(item["total_incl_tax"]), currency),
         "amount_due": amount_due,
         "created_at": item["created_at"],
-        "overdue": item["status"] == "open" and due is not None and due < today and amount_due > 0,
+        "overdue": item["status"] in {"open", "partially_paid"}
+        and due is not None
+        and due < today
+        and amount_due > 0,
     }

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
 from invoicing.domain.errors import DomainError, StateConflict
-from invoicing.domain.model import Document
+from invoicing.domain.model import Document, Payment
+from invoicing.domain.payments import with_payments
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 # DynamoDB items stop at 400 KB; the compressed document keeps well under with room for attributes.
 MAX_STORED_DOCUMENT_BYTES = 350_000
+
+
+class PaymentsChanged(Exception):
+    """Another payment was recorded or removed since the caller read the invoice: read it again."""
 
 
 class DocumentTooLarge(DomainError):
@@ -52,7 +58,13 @@ class DocumentTable:
             return None
         values = from_item(item)
         document = Document.model_validate_json(zlib.decompress(bytes(values["body"])))
-        return StoredDocument(document, int(values["version"]), frozenset(values.get("rendered", ())))
+        payments = sorted(
+            (Payment.model_validate_json(payment) for payment in values.get("payments", {}).values()),
+            key=lambda payment: (payment.recorded_at, payment.id),
+        )
+        return StoredDocument(
+            with_payments(document, payments), int(values["version"]), frozenset(values.get("rendered", ()))
+        )
 
     def replace_draft(self, tenant_id: str, document: Document, *, version: int) -> StoredDocument:
         """Overwrite a draft still at `version`; None of it is written if it changed or was finalized."""
@@ -94,6 +106,69 @@ class DocumentTable:
             ) from None
         return True
 
+    def record_payment(
+        self, tenant_id: str, after: Document, payment: Payment, *, paid_before: Decimal
+    ) -> None:
+        """Add a payment, provided the amount paid is still what the caller saw: no payment is lost."""
+        self._update_payments(
+            tenant_id,
+            after,
+            update="SET payments.#payment = :payment",
+            condition="attribute_not_exists(payments.#payment)",
+            payment_id=payment.id,
+            paid_before=paid_before,
+            values={":payment": payment.model_dump_json()},
+        )
+
+    def remove_payment(
+        self, tenant_id: str, after: Document, payment_id: str, *, paid_before: Decimal
+    ) -> None:
+        self._update_payments(
+            tenant_id,
+            after,
+            update="REMOVE payments.#payment",
+            condition="attribute_exists(payments.#payment)",
+            payment_id=payment_id,
+            paid_before=paid_before,
+            values={},
+        )
+
+    def _update_payments(
+        self,
+        tenant_id: str,
+        after: Document,
+        *,
+        update: str,
+        condition: str,
+        payment_id: str,
+        paid_before: Decimal,
+        values: dict[str, Any],
+    ) -> None:
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=key(tenant_pk(tenant_id), f"DOC#{after.id}"),
+                UpdateExpression=f"{update} SET amount_paid = :paid, amount_due = :due, #status = :status"
+                if update.startswith("REMOVE")
+                else f"{update}, amount_paid = :paid, amount_due = :due, #status = :status",
+                ConditionExpression=f"{condition} AND amount_paid = :paid_before AND #status <> :draft",
+                ExpressionAttributeNames={"#payment": payment_id, "#status": "status"},
+                ExpressionAttributeValues=to_item(
+                    values
+                    | {
+                        ":paid": after.totals.amount_paid,
+                        ":due": after.totals.amount_due,
+                        ":status": after.status,
+                        ":paid_before": paid_before,
+                        ":draft": "draft",
+                    }
+                ),
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            raise PaymentsChanged from error
+
     def mark_rendered(self, tenant_id: str, document_id: str, locale: str) -> None:
         self._client.update_item(
             TableName=self._table,
@@ -105,7 +180,8 @@ class DocumentTable:
 
 
 def document_item(tenant_id: str, document: Document, *, version: int) -> dict[str, Any]:
-    body = zlib.compress(document.model_dump_json(exclude_none=True).encode(), level=6)
+    """The item of a draft or of a document being finalized: payments come only afterwards."""
+    body = zlib.compress(document.model_dump_json(exclude_none=True, exclude={"payments"}).encode(), level=6)
     if len(body) > MAX_STORED_DOCUMENT_BYTES:
         raise DocumentTooLarge(
             f"the document takes {len(body) // 1000} KB once compressed; at most "
@@ -127,6 +203,8 @@ def document_item(tenant_id: str, document: Document, *, version: int) -> dict[s
             "currency": document.currency,
             "total_incl_tax": document.totals.total_incl_tax,
             "amount_due": document.totals.amount_due,
+            "amount_paid": document.totals.amount_paid,
+            "payments": {},
             "created_at": document.created_at.isoformat(),
             "version": version,
             "body": body,

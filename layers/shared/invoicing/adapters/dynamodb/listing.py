@@ -63,9 +63,14 @@ def _filter_expression(filters: ListFilters) -> tuple[str, dict[str, str], dict[
         clauses.append("issue_date <= :issued_to")
         values[":issued_to"] = filters.issued_to.isoformat()
     if filters.overdue_on is not None:
-        clauses.append("#status = :open AND due_date < :today AND amount_due > :zero")
+        clauses.append("#status IN (:open, :partly) AND due_date < :today AND amount_due > :zero")
         names["#status"] = "status"
-        values |= {":open": "open", ":today": filters.overdue_on.isoformat(), ":zero": Decimal(0)}
+        values |= {
+            ":open": "open",
+            ":partly": "partially_paid",
+            ":today": filters.overdue_on.isoformat(),
+            ":zero": Decimal(0),
+        }
     return " AND ".join(clauses), names, values
 
 

@@ -1,0 +1,61 @@
+"""POST /v1/invoices/{id}/payments and DELETE .../payments/{payment_id}: what is paid, what is due."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from invoicing.api.resolver import api_base_url, tenant_of
+from invoicing.api.responses import invoice_response
+from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse, PaymentCreate
+from invoicing.services import payments
+from invoicing.services.dependencies import from_environment
+
+router = Router()
+
+
+@router.post(
+    "/v1/invoices/<invoice_id>/payments",
+    summary="Record a payment",
+    description="The invoice's amount due and status (open, partially_paid, paid) follow; overpayments "
+    "and payments on drafts are refused.",
+    responses={
+        201: {"description": "Recorded", "content": {"application/json": {"model": InvoiceResponse}}},
+        **ERROR_RESPONSES,
+    },
+    tags=["payments"],
+)
+def record_payment(invoice_id: str, body: PaymentCreate) -> Response[dict[str, Any]]:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+    stored = payments.record_payment(
+        deps,
+        tenant_id,
+        invoice_id,
+        amount=body.amount,
+        paid_on=body.date,
+        method=body.method,
+        reference=body.reference,
+    )
+    response = invoice_response(deps, tenant_id, stored, api_base_url(router))
+    return Response(
+        status_code=201,
+        content_type=content_types.APPLICATION_JSON,
+        body=response.model_dump(mode="json"),
+        headers={"Location": f"/v1/invoices/{invoice_id}"},
+    )
+
+
+@router.delete(
+    "/v1/invoices/<invoice_id>/payments/<payment_id>",
+    summary="Remove a payment recorded by mistake",
+    responses=ERROR_RESPONSES,
+    tags=["payments"],
+)
+def remove_payment(invoice_id: str, payment_id: str) -> InvoiceResponse:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+    stored = payments.remove_payment(deps, tenant_id, invoice_id, payment_id)
+    return invoice_response(deps, tenant_id, stored, api_base_url(router))
