@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from invoicing.domain.documents import draft_document, freeze
 from invoicing.domain.errors import InvalidDocument, StateConflict
 from invoicing.domain.model import DocumentContent, Payment, Seller
-from invoicing.domain.payments import check_payment, with_payments
+from invoicing.domain.payments import check_payment, settled
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 SELLER = Seller.model_validate(
@@ -44,14 +44,14 @@ def payment(amount: str, n: int = 0) -> Payment:
 
 def test_status_follows_what_is_paid():
     _, final = invoice()  # 120.00 due
-    assert with_payments(final, []).status == "open"
-    partly = with_payments(final, [payment("20")])
+    assert settled(final, [], []).status == "open"
+    partly = settled(final, [payment("20")], [])
     assert (partly.status, partly.totals.amount_paid, partly.totals.amount_due) == (
         "partially_paid",
         Decimal(20),
         Decimal("100.00"),
     )
-    assert with_payments(final, [payment("20"), payment("100", 1)]).status == "paid"
+    assert settled(final, [payment("20"), payment("100", 1)], []).status == "paid"
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_property_accepted_payments_never_take_the_amount_due_below_zero(cents):
             assert amount <= 0 or amount > document.totals.amount_due
             continue
         accepted.append(payment(str(amount), n))
-        document = with_payments(document, accepted)
+        document = settled(document, accepted, [])
         assert document.totals.amount_due == document.totals.total_incl_tax - sum(p.amount for p in accepted)
         assert document.totals.amount_due >= 0
     assert document.status == (

@@ -29,7 +29,7 @@ from invoicing.domain.terms import PaymentTerms
 
 DocumentType = Literal["invoice", "credit_note", "deposit", "proforma", "external", "external_credit"]
 Language = Literal["fr", "en"]
-Status = Literal["draft", "open", "partially_paid", "paid"]
+Status = Literal["draft", "open", "partially_paid", "paid", "credited"]
 PaymentMethod = Literal["transfer", "card", "direct_debit", "check", "cash", "other"]
 LineKind = Literal["item", "section", "comment"]
 
@@ -168,6 +168,7 @@ class Totals(Contract):
     total_vat: Decimal
     total_incl_tax: Decimal
     amount_paid: Decimal
+    amount_credited: Decimal = Decimal(0)
     amount_due: Decimal
 
 
@@ -195,6 +196,23 @@ class Payment(Contract):
     recorded_at: datetime
 
 
+class CreditNoteRef(Contract):
+    """A credit note as the invoice it corrects lists it."""
+
+    id: str
+    number: str
+    amount: Decimal
+    issue_date: date
+
+
+class CorrectedInvoice(Contract):
+    """The invoice a credit note corrects, as the credit note names it."""
+
+    id: str
+    number: str
+    issue_date: date
+
+
 class Document(DocumentContent):
     """A stored document. Lines and totals are computed; a finalized one never changes, only the
     payments recorded against it (and so its amount due and status) do."""
@@ -206,6 +224,9 @@ class Document(DocumentContent):
     totals: Totals
     seller: Seller | None = None
     payments: list[Payment] = Field(default_factory=list)
+    credit_notes: list[CreditNoteRef] = Field(default_factory=list)
+    corrects: CorrectedInvoice | None = None
+    reason: Name | None = None
     created_at: datetime
     finalized_at: datetime | None = None
 

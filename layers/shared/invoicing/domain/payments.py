@@ -1,33 +1,42 @@
-"""Payments against a finalized invoice: what they leave due, the status that follows, the refusals."""
+"""What is settled on a finalized invoice: payments and credit notes, the amount due and status they
+leave, and the refusals that keep the amount due from ever going below zero."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from invoicing.domain.errors import InvalidDocument, StateConflict
-from invoicing.domain.model import Document, Payment, Status
+from invoicing.domain.model import CreditNoteRef, Document, Payment, Status
 from invoicing.domain.money import minor_unit, round_money
 
 MAX_PAYMENTS = 100
 PAYABLE_TYPES = frozenset({"invoice", "deposit"})
 
 
-def status_after(total: Decimal, paid: Decimal) -> Status:
-    if paid <= 0:
-        return "open"
-    return "paid" if paid >= total else "partially_paid"
+def status_after(due: Decimal, paid: Decimal) -> Status:
+    if due <= 0:
+        return "paid" if paid > 0 else "credited"
+    return "partially_paid" if paid > 0 else "open"
 
 
-def with_payments(document: Document, payments: list[Payment]) -> Document:
-    """The document as its payments leave it: amount paid, amount due and status follow them."""
+def settled(document: Document, payments: list[Payment], credit_notes: list[CreditNoteRef]) -> Document:
+    """The document as its payments and credit notes leave it: amounts and status follow them."""
     if document.is_draft:
         return document
     paid = round_money(sum((payment.amount for payment in payments), Decimal(0)), document.currency)
+    credited = round_money(sum((note.amount for note in credit_notes), Decimal(0)), document.currency)
+    due = document.totals.total_incl_tax - paid - credited
     totals = document.totals.model_copy(
-        update={"amount_paid": paid, "amount_due": document.totals.total_incl_tax - paid}
+        update={"amount_paid": paid, "amount_credited": credited, "amount_due": due}
     )
-    status = status_after(document.totals.total_incl_tax, paid)
-    return document.model_copy(update={"payments": payments, "totals": totals, "status": status})
+    return document.model_copy(
+        update={
+            "payments": payments,
+            "credit_notes": credit_notes,
+            "totals": totals,
+            "status": status_after(due, paid),
+        }
+    )
 
 
 def check_payment(document: Document, amount: Decimal) -> None:

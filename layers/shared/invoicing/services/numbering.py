@@ -11,7 +11,10 @@ from __future__ import annotations
 import random
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -22,6 +25,7 @@ from invoicing.adapters.dynamodb.numbering import (
     DocumentChanged,
     LeaseLost,
     NumberTaken,
+    RelatedChanged,
     TransactionContention,
 )
 from invoicing.domain.documents import check_finalizable, freeze, series_of
@@ -43,6 +47,9 @@ POLL_SECONDS = (0.002, 0.04)
 CONTENTION_RETRIES = 5
 
 
+Related = Callable[[Document], dict[str, Any]]
+
+
 class NumberingBusy(DomainError):
     code = "numbering_busy"
 
@@ -55,7 +62,10 @@ def finalize_document(
     draft_version: int | None,
     settings: TenantSettings,
     now: datetime,
+    related: Related | None = None,
 ) -> StoredDocument:
+    """Number and freeze `document`; `related` gives, for the frozen document, an update to commit
+    with it (read fresh at each attempt), such as the invoice a credit note corrects."""
     seller = check_finalizable(document, settings.seller)
     series = series_of(document)
     commit = _Commit(
@@ -69,6 +79,7 @@ def finalize_document(
         settings=settings,
         issue_date=document.issue_date or now.astimezone(settings.zone).date(),
         now=now,
+        related=related,
     )
     deadline = time.monotonic() + RETRY_BUDGET_SECONDS
     attempts = 0
@@ -90,47 +101,38 @@ def finalize_document(
         time.sleep(min(wait, POLL_SECONDS[1]) + random.uniform(*POLL_SECONDS))  # noqa: S311 - jitter
 
 
+@dataclass(frozen=True, kw_only=True)
 class _Commit:
     """One finalization's commit, attempted while holding the series' lease."""
 
-    def __init__(
-        self,
-        *,
-        deps: Dependencies,
-        tenant_id: str,
-        document: Document,
-        draft_version: int | None,
-        series: Series,
-        pattern: NumberingPattern,
-        seller: Seller,
-        settings: TenantSettings,
-        issue_date: date,
-        now: datetime,
-    ) -> None:
-        self.deps, self.tenant_id, self.document, self.draft_version = (
-            deps,
-            tenant_id,
-            document,
-            draft_version,
-        )
-        self.series, self.pattern, self.seller, self.settings = series, pattern, seller, settings
-        self.issue_date, self.now = issue_date, now
+    deps: Dependencies
+    tenant_id: str
+    document: Document
+    draft_version: int | None
+    series: Series
+    pattern: NumberingPattern
+    seller: Seller
+    settings: TenantSettings
+    issue_date: date
+    now: datetime
+    related: Related | None
 
     def under_lease(self, owner: str, state: CounterState) -> StoredDocument | None:
-        """The committed document, or None when the lease was lost: queue again."""
+        """The committed document, or None when the lease was lost or contended: queue again."""
         try:
             for attempt in range(CONTENTION_RETRIES):
                 try:
                     return self._commit(state, owner)
-                except TransactionContention:
-                    # A waiter's request touched the counter mid-commit: the lease is still ours.
+                except (TransactionContention, RelatedChanged):
+                    # Another request touched an item mid-commit: the lease is still ours, try again.
                     time.sleep(random.uniform(0, POLL_SECONDS[0] * 2**attempt))  # noqa: S311 - jitter
-            raise TransactionContention
         except LeaseLost:
             return None
         except Exception:
             self.deps.series.release_lease(self.tenant_id, self.series, owner)
             raise
+        self.deps.series.release_lease(self.tenant_id, self.series, owner)
+        return None
 
     def _commit(self, state: CounterState, owner: str) -> StoredDocument:
         if state.last_issue_date is not None and self.issue_date < state.last_issue_date:
@@ -159,6 +161,7 @@ class _Commit:
                 following=following,
                 draft_version=self.draft_version,
                 lease_owner=owner,
+                related=self.related(frozen) if self.related else None,
             )
         except DocumentChanged:
             raise StateConflict(

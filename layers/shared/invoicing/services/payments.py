@@ -15,7 +15,7 @@ from decimal import Decimal
 from invoicing.adapters.dynamodb.documents import PaymentsChanged, StoredDocument
 from invoicing.domain.errors import InvalidDocument, NotFound
 from invoicing.domain.model import Payment, PaymentMethod
-from invoicing.domain.payments import check_payment, with_payments
+from invoicing.domain.payments import check_payment, settled
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.invoices import get_invoice
 from invoicing.services.numbering import NumberingBusy
@@ -54,9 +54,9 @@ def record_payment(
         stored = get_invoice(deps, tenant_id, invoice_id)
         document = stored.document
         check_payment(document, amount)
-        after = with_payments(document, [*document.payments, payment])
+        after = settled(document, [*document.payments, payment], document.credit_notes)
         try:
-            deps.documents.record_payment(tenant_id, after, payment, paid_before=document.totals.amount_paid)
+            deps.documents.record_payment(tenant_id, after, payment, before=document.totals)
         except PaymentsChanged:
             attempt += 1
             if time.monotonic() > deadline:
@@ -75,11 +75,9 @@ def remove_payment(deps: Dependencies, tenant_id: str, invoice_id: str, payment_
         remaining = [payment for payment in document.payments if payment.id != payment_id]
         if len(remaining) == len(document.payments):
             raise NotFound(f"no payment {payment_id[:64]!r} on this invoice", field="payment_id")
-        after = with_payments(document, remaining)
+        after = settled(document, remaining, document.credit_notes)
         try:
-            deps.documents.remove_payment(
-                tenant_id, after, payment_id, paid_before=document.totals.amount_paid
-            )
+            deps.documents.remove_payment(tenant_id, after, payment_id, before=document.totals)
         except PaymentsChanged:
             attempt += 1
             if time.monotonic() > deadline:

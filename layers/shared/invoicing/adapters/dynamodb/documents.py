@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
 from invoicing.domain.errors import DomainError, StateConflict
-from invoicing.domain.model import Document, Payment
-from invoicing.domain.payments import with_payments
+from invoicing.domain.model import CreditNoteRef, Document, Payment, Totals
+from invoicing.domain.payments import settled
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -22,7 +21,7 @@ MAX_STORED_DOCUMENT_BYTES = 350_000
 
 
 class PaymentsChanged(Exception):
-    """Another payment was recorded or removed since the caller read the invoice: read it again."""
+    """A payment or credit note was recorded since the caller read the invoice: read it again."""
 
 
 class DocumentTooLarge(DomainError):
@@ -62,8 +61,14 @@ class DocumentTable:
             (Payment.model_validate_json(payment) for payment in values.get("payments", {}).values()),
             key=lambda payment: (payment.recorded_at, payment.id),
         )
+        credit_notes = sorted(
+            (CreditNoteRef.model_validate_json(note) for note in values.get("credit_notes", {}).values()),
+            key=lambda note: note.number,
+        )
         return StoredDocument(
-            with_payments(document, payments), int(values["version"]), frozenset(values.get("rendered", ()))
+            settled(document, payments, credit_notes),
+            int(values["version"]),
+            frozenset(values.get("rendered", ())),
         )
 
     def replace_draft(self, tenant_id: str, document: Document, *, version: int) -> StoredDocument:
@@ -106,64 +111,50 @@ class DocumentTable:
             ) from None
         return True
 
-    def record_payment(
-        self, tenant_id: str, after: Document, payment: Payment, *, paid_before: Decimal
-    ) -> None:
-        """Add a payment, provided the amount paid is still what the caller saw: no payment is lost."""
-        self._update_payments(
-            tenant_id,
-            after,
-            update="SET payments.#payment = :payment",
-            condition="attribute_not_exists(payments.#payment)",
-            payment_id=payment.id,
-            paid_before=paid_before,
-            values={":payment": payment.model_dump_json()},
-        )
+    def record_payment(self, tenant_id: str, after: Document, payment: Payment, *, before: Totals) -> None:
+        """Add a payment, provided what is settled is still what the caller saw: no payment is lost."""
+        entry = ("payments", payment.id, payment.model_dump_json())
+        self._update_settlement(self.settlement_update(tenant_id, after, before=before, entry=entry))
 
-    def remove_payment(
-        self, tenant_id: str, after: Document, payment_id: str, *, paid_before: Decimal
-    ) -> None:
-        self._update_payments(
-            tenant_id,
-            after,
-            update="REMOVE payments.#payment",
-            condition="attribute_exists(payments.#payment)",
-            payment_id=payment_id,
-            paid_before=paid_before,
-            values={},
-        )
+    def remove_payment(self, tenant_id: str, after: Document, payment_id: str, *, before: Totals) -> None:
+        entry = ("payments", payment_id, None)
+        self._update_settlement(self.settlement_update(tenant_id, after, before=before, entry=entry))
 
-    def _update_payments(
-        self,
-        tenant_id: str,
-        after: Document,
-        *,
-        update: str,
-        condition: str,
-        payment_id: str,
-        paid_before: Decimal,
-        values: dict[str, Any],
-    ) -> None:
+    def settlement_update(
+        self, tenant_id: str, after: Document, *, before: Totals, entry: tuple[str, str, str | None]
+    ) -> dict[str, Any]:
+        """An Update adding (or, with None, removing) a payment or credit note entry with the amounts and
+        status it leaves, provided the amounts settled are still those the caller read."""
+        collection, entry_id, value = entry
+        change = (
+            f"SET {collection}.#entry = :entry," if value is not None else f"REMOVE {collection}.#entry SET"
+        )
+        exists = "attribute_not_exists" if value is not None else "attribute_exists"
+        return {
+            "TableName": self._table,
+            "Key": key(tenant_pk(tenant_id), f"DOC#{after.id}"),
+            "UpdateExpression": f"{change} amount_paid = :paid, credited = :credited, amount_due = :due, "
+            "#status = :status",
+            "ConditionExpression": f"{exists}({collection}.#entry) AND amount_paid = :paid_before "
+            "AND credited = :credited_before AND #status <> :draft",
+            "ExpressionAttributeNames": {"#entry": entry_id, "#status": "status"},
+            "ExpressionAttributeValues": to_item(
+                ({":entry": value} if value is not None else {})
+                | {
+                    ":paid": after.totals.amount_paid,
+                    ":credited": after.totals.amount_credited,
+                    ":due": after.totals.amount_due,
+                    ":status": after.status,
+                    ":paid_before": before.amount_paid,
+                    ":credited_before": before.amount_credited,
+                    ":draft": "draft",
+                }
+            ),
+        }
+
+    def _update_settlement(self, update: dict[str, Any]) -> None:
         try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=key(tenant_pk(tenant_id), f"DOC#{after.id}"),
-                UpdateExpression=f"{update} SET amount_paid = :paid, amount_due = :due, #status = :status"
-                if update.startswith("REMOVE")
-                else f"{update}, amount_paid = :paid, amount_due = :due, #status = :status",
-                ConditionExpression=f"{condition} AND amount_paid = :paid_before AND #status <> :draft",
-                ExpressionAttributeNames={"#payment": payment_id, "#status": "status"},
-                ExpressionAttributeValues=to_item(
-                    values
-                    | {
-                        ":paid": after.totals.amount_paid,
-                        ":due": after.totals.amount_due,
-                        ":status": after.status,
-                        ":paid_before": paid_before,
-                        ":draft": "draft",
-                    }
-                ),
-            )
+            self._client.update_item(**update)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                 raise
@@ -204,7 +195,9 @@ def document_item(tenant_id: str, document: Document, *, version: int) -> dict[s
             "total_incl_tax": document.totals.total_incl_tax,
             "amount_due": document.totals.amount_due,
             "amount_paid": document.totals.amount_paid,
+            "credited": document.totals.amount_credited,
             "payments": {},
+            "credit_notes": {},
             "created_at": document.created_at.isoformat(),
             "version": version,
             "body": body,

@@ -50,6 +50,10 @@ class LeaseLost(Exception):
     """The writer's lease expired and another writer took the series: queue again."""
 
 
+class RelatedChanged(Exception):
+    """The document the transaction also updates (the invoice a credit note corrects) changed meanwhile."""
+
+
 class TransactionContention(Exception):
     """DynamoDB refused the transaction because another one held an item: try again as is."""
 
@@ -126,8 +130,10 @@ class SeriesTable:
         following: CounterState,
         draft_version: int | None,
         lease_owner: str,
+        related: dict[str, Any] | None = None,
     ) -> StoredDocument:
-        """Counter, number reservation, frozen document and lease release: all or nothing.
+        """Counter (its lease released), number reservation, frozen document and the `related`
+        update (the invoice a credit note corrects): all or nothing.
 
         `draft_version` is the version of the stored draft that was frozen, or None when the
         document is created finalized.
@@ -173,6 +179,8 @@ class SeriesTable:
             },
             {"Put": self._frozen_document(tenant_id, document, version=version, draft_version=draft_version)},
         ]
+        if related is not None:
+            items.append({"Update": related})
         try:
             self._client.transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", items))
         except ClientError as error:
@@ -201,8 +209,10 @@ class SeriesTable:
         failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
         if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
             raise TransactionContention from error
-        if len(failed) == 3:
-            counter, number, frozen = failed
+        if len(failed) == 4 and failed[3]:
+            raise RelatedChanged from error
+        if len(failed) >= 3:
+            counter, number, frozen = failed[:3]
             if frozen:
                 raise DocumentChanged from error
             if counter:

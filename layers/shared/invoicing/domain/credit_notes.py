@@ -1,0 +1,79 @@
+"""Credit notes (avoirs): the only way a finalized invoice is corrected, in full or by lines.
+
+A credit note takes the invoice's customer, currency and prices; it never credits more than is
+still due on the invoice, so the invoice's amount due never goes below zero.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from invoicing.domain.errors import InvalidDocument, StateConflict
+from invoicing.domain.model import CorrectedInvoice, Document, DocumentContent, Line
+from invoicing.domain.payments import PAYABLE_TYPES
+
+
+def check_creditable(invoice: Document) -> None:
+    if invoice.is_draft:
+        raise StateConflict("a draft is changed or deleted, not credited", code="not_finalized")
+    if invoice.type not in PAYABLE_TYPES:
+        raise StateConflict(f"a {invoice.type} document is not credited", code="not_creditable", field="type")
+
+
+def check_credit(invoice: Document, amount: Decimal) -> None:
+    due = invoice.totals.amount_due
+    if amount > due:
+        raise InvalidDocument(
+            f"the credit note ({amount} {invoice.currency}) exceeds what is still due on the invoice "
+            f"({due} {invoice.currency}): remove payments that were refunded first",
+            field="lines",
+        )
+
+
+def credit_note_content(
+    invoice: Document, selection: list[tuple[int, Decimal | None]] | None
+) -> DocumentContent:
+    """The credit note's content: every line of the invoice, or the chosen ones and quantities."""
+    if selection is None:
+        lines = [
+            Line(**line.model_dump(exclude={"total_excl_tax"}, exclude_none=True)) for line in invoice.lines
+        ]
+        discount = invoice.discount
+    else:
+        lines = []
+        for position, (index, quantity) in enumerate(selection):
+            if not 0 <= index < len(invoice.lines) or invoice.lines[index].kind != "item":
+                raise InvalidDocument(
+                    "no item line of the invoice has this index", field=f"lines[{position}].index"
+                )
+            original = invoice.lines[index]
+            if quantity is not None and not 0 < quantity <= original.quantity:
+                raise InvalidDocument(
+                    f"between 0 and the invoiced quantity ({original.quantity})",
+                    field=f"lines[{position}].quantity",
+                )
+            fields = original.model_dump(exclude={"total_excl_tax"}, exclude_none=True)
+            lines.append(Line(**fields | ({"quantity": quantity} if quantity is not None else {})))
+        if len({index for index, _ in selection}) != len(selection):
+            raise InvalidDocument("each invoice line is credited once per credit note", field="lines")
+        discount = invoice.discount
+        if discount is not None and discount.type == "amount":
+            raise InvalidDocument(
+                "the invoice has a discount of a fixed amount: credit it in full", field="lines"
+            )
+    return DocumentContent(
+        type="credit_note",
+        customer=invoice.customer,
+        currency=invoice.currency,
+        language=invoice.language,
+        payment_terms="0",
+        discount=discount,
+        lines=lines,
+        vat_exemption=invoice.vat_exemption,
+    )
+
+
+def corrected(invoice: Document) -> CorrectedInvoice:
+    assert invoice.number is not None
+    assert invoice.issue_date is not None
+    return CorrectedInvoice(id=invoice.id, number=invoice.number, issue_date=invoice.issue_date)
