@@ -139,6 +139,10 @@ class Api:
     def delete(self, invoice_id: str) -> Response:
         return self.call("edit_drafts", api_event("delete_draft", tenant=self.tenant, invoice_id=invoice_id))
 
+    def credit(self, invoice_id: str, body: dict[str, Any]) -> Response:
+        event = api_event("issue_credit_note", tenant=self.tenant, invoice_id=invoice_id, body=body)
+        return self.call("credit_notes", event)
+
     def list(self, **query: str) -> Response:
         return self.call("read_api", api_event("list_invoices", tenant=self.tenant, query=query))
 

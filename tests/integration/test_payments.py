@@ -36,3 +36,35 @@ def test_16_concurrent_payments_all_land_and_none_overshoots(client: Client):
     assert paid == Decimal(invoice["totals"]["amount_paid"]) == Decimal("95.00")
     assert Decimal(invoice["totals"]["amount_due"]) == Decimal("0.49")
     assert invoice["status"] == "partially_paid"
+
+
+def test_payments_and_credit_notes_racing_never_settle_more_than_the_total(client: Client):
+    invoice_id = client.draft_id()
+    assert client.finalize(invoice_id).status_code == 200  # 95.49: 49.90 at 20 %, books at 5.5 %
+
+    def settle(n: int) -> int:
+        if n % 2:
+            return client.request(
+                "POST",
+                f"/v1/invoices/{invoice_id}/payments",
+                json={"amount": "20.00", "date": TODAY, "method": "transfer"},
+            ).status_code
+        return client.request(
+            "POST",
+            f"/v1/invoices/{invoice_id}/credit-notes",
+            json={"reason": "Geste commercial", "lines": [{"index": 1, "quantity": "1"}]},
+        ).status_code
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        statuses = Counter(pool.map(settle, range(WRITERS)))
+    assert set(statuses) <= {201, 422}, statuses
+    invoice = client.request("GET", f"/v1/invoices/{invoice_id}").json()
+    paid = sum(Decimal(payment["amount"]) for payment in invoice["payments"])
+    credited = sum(Decimal(note["amount"]) for note in invoice["credit_notes"])
+    assert statuses[201] == len(invoice["payments"]) + len(invoice["credit_notes"])
+    assert paid == Decimal(invoice["totals"]["amount_paid"])
+    assert credited == Decimal(invoice["totals"]["amount_credited"])
+    assert paid + credited + Decimal(invoice["totals"]["amount_due"]) == Decimal("95.49")
+    assert Decimal(invoice["totals"]["amount_due"]) >= 0
+    numbers = sorted(note["number"] for note in invoice["credit_notes"])
+    assert numbers == [f"AV{numbers[0][2:6]}-{n:05d}" for n in range(1, len(numbers) + 1)]

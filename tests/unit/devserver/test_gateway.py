@@ -41,6 +41,7 @@ def test_every_route_of_the_template_is_served_by_a_function_it_declares():
         ("PATCH", "/v1/invoices/{invoice_id}"),
         ("DELETE", "/v1/invoices/{invoice_id}"),
         ("POST", "/v1/invoices/{invoice_id}/payments"),
+        ("POST", "/v1/invoices/{invoice_id}/credit-notes"),
         ("DELETE", "/v1/invoices/{invoice_id}/payments/{payment_id}"),
         ("GET", "/v1/invoices/{invoice_id}"),
         ("POST", "/v1/invoices/{invoice_id}/finalize"),

@@ -9,6 +9,7 @@ from typing import Any
 
 from invoicing.api.resolver import build_resolver
 from invoicing.api.routes import (
+    credit_notes,
     drafts,
     invoices_create,
     invoices_download,
@@ -31,6 +32,7 @@ def generate() -> dict[str, Any]:
         invoices_finalize.router,
         invoices_download.router,
         payments.router,
+        credit_notes.router,
         settings.router,
     )
     schema: dict[str, Any] = app.get_openapi_schema(

@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
-from invoicing.domain.fields import Amount, ShortText
+from invoicing.domain.fields import Amount, Name, Quantity, ShortText
 from invoicing.domain.model import Contract, Document, DocumentContent, DocumentType, PaymentMethod, Status
 
 
@@ -40,6 +40,23 @@ class PaymentCreate(Contract):
     date: date
     method: PaymentMethod = "transfer"
     reference: ShortText | None = None
+
+
+class CreditedLine(Contract):
+    index: int = Field(ge=0, lt=1000, description="The invoice line's position, from 0.")
+    quantity: Quantity | None = Field(
+        default=None, description="Part of the invoiced quantity; all of it by default."
+    )
+
+
+class CreditNoteCreate(Contract):
+    reason: Name = Field(description="Why the invoice is corrected; printed on the credit note.")
+    lines: list[CreditedLine] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="The lines to credit; the whole invoice by default.",
+    )
 
 
 class Links(BaseModel):

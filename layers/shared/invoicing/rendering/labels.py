@@ -40,6 +40,10 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "legal_rate": "trois fois le taux d'intérêt légal",
         "no_early_discount": "Pas d'escompte pour paiement anticipé.",
         "notes": "Notes",
+        "corrects": "Avoir relatif à la facture {number} du {date}",
+        "reason": "Motif",
+        "credited": "Avoirs émis",
+        "paid": "Déjà réglé",
     },
     "en": {
         "invoice": "Invoice",
@@ -76,5 +80,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "legal_rate": "three times the French legal interest rate",
         "no_early_discount": "No discount for early payment.",
         "notes": "Notes",
+        "corrects": "Credit note for invoice {number} of {date}",
+        "reason": "Reason",
+        "credited": "Credited",
+        "paid": "Already paid",
     },
 }

@@ -64,6 +64,7 @@ def address_lines(address: Address | None) -> list[str]:
 def document_view(document: Document, locale: str, *, preview: bool) -> dict[str, Any]:
     labels = LABELS[locale]
     fmt = Formatter(locale, document.currency)
+    credit = document.type in {"credit_note", "external_credit"}
     seller = document.seller
     penalty_rate = (
         fmt.rate(seller.late_penalty_rate)
@@ -87,7 +88,13 @@ def document_view(document: Document, locale: str, *, preview: bool) -> dict[str
             )
             for entry in document.totals.vat
         ],
-        "b2b": document.customer.is_business,
+        "b2b": document.customer.is_business and not credit,
+        "show_due": not credit,
         "penalties": labels["penalties"].format(rate=penalty_rate),
         "on_receipt": document.payment_terms == "0",
+        "corrects": labels["corrects"].format(
+            number=document.corrects.number, date=fmt.day(document.corrects.issue_date)
+        )
+        if document.corrects
+        else None,
     }
