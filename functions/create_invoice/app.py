@@ -1,26 +1,9 @@
 """Create invoices: POST /v1/invoices."""
 
-from __future__ import annotations
-
-from typing import Any
-
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
+from invoicing.api.handler import lambda_handler
 from invoicing.api.resolver import build_resolver
 from invoicing.api.routes import invoices_create
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 app = build_resolver(invoices_create.router)
 invoices_create.create_once()  # the idempotency store, built during INIT
-
-
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    invoices_create.idempotency_config.register_lambda_context(context)
-    return app.resolve(event, context)
+handler = lambda_handler(app, on_invoke=invoices_create.idempotency_config.register_lambda_context)
