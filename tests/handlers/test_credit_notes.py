@@ -52,6 +52,8 @@ def test_a_full_credit_note_is_numbered_in_its_own_series_and_settles_the_invoic
     assert "Avoir N°" in text
     assert invoice["number"] in text
     assert "Commande annulée" in text
+    assert "Montant de l'avoir" in text
+    assert "Net à payer" not in text
 
 
 def test_a_credit_note_by_lines_credits_only_those(api: Api):

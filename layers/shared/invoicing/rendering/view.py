@@ -90,6 +90,7 @@ def document_view(document: Document, locale: str, *, preview: bool) -> dict[str
         ],
         "b2b": document.customer.is_business and not credit,
         "show_due": not credit,
+        "due_label": labels["credit_total"] if credit else labels["amount_due"],
         "penalties": labels["penalties"].format(rate=penalty_rate),
         "on_receipt": document.payment_terms == "0",
         "corrects": labels["corrects"].format(
