@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import boto3
 from moto import mock_aws
@@ -23,6 +24,7 @@ from tests.handlers.conftest import (
     new_tenant,
     sample_event,
 )
+from tests.handlers.test_payments import pay
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 
@@ -40,6 +42,7 @@ def measure() -> list[tuple[str, str, str, str]]:
         api.finalize(api.create(INVOICE, headers={}).json()["id"])  # the series exists, the caches are warm
         draft_id = api.create(INVOICE, headers={}).json()["id"]
         final_id = api.create(INVOICE, headers={}).json()["id"]
+        today = datetime.now(UTC).date().isoformat()
         operations: list[tuple[str, Callable[[], object]]] = [
             ("create a draft", lambda: api.create(INVOICE, headers={})),
             ("create with Idempotency-Key", lambda: api.create(INVOICE, headers={"Idempotency-Key": "b-1"})),
@@ -50,6 +53,13 @@ def measure() -> list[tuple[str, str, str, str]]:
             ("download a finalized PDF", lambda: api.download(final_id, format="pdf")),
             ("download it in the other locale, first time", lambda: api.download(final_id, locale="en")),
             ("download a draft preview", lambda: api.download(draft_id)),
+            ("change a draft (PATCH)", lambda: api.update(draft_id, {"title": "Changed"})),
+            ("list 20 invoices", api.list),
+            ("record a payment", lambda: pay(api, final_id, "10.00", date=today)),
+            (
+                "issue a credit note for one line",
+                lambda: api.credit(final_id, {"reason": "x", "lines": [{"index": 0}]}),
+            ),
         ]
         for name, action in operations:
             with counting_aws_calls() as calls:

@@ -11,7 +11,16 @@ from pathlib import Path
 from bench.stats import median
 
 ROOT = Path(__file__).resolve().parents[1]
-FUNCTIONS = ["authorizer", "read_api", "create_invoice", "finalize_invoice", "download_invoice"]
+FUNCTIONS = [
+    "authorizer",
+    "read_api",
+    "edit_drafts",
+    "payments",
+    "create_invoice",
+    "finalize_invoice",
+    "download_invoice",
+    "credit_notes",
+]
 REPEAT = 5
 
 _PROBE = """
