@@ -143,6 +143,19 @@ class Api:
         event = api_event("issue_credit_note", tenant=self.tenant, invoice_id=invoice_id, body=body)
         return self.call("credit_notes", event)
 
+    def customers(self, method: str, path: str = "", body: Any = None, **query: str) -> Response:
+        event = api_event("create_customer", tenant=self.tenant, body=body, query=query)
+        resource = "/v1/customers/{customer_id}" if path else "/v1/customers"
+        event |= {
+            "httpMethod": method,
+            "resource": resource,
+            "path": f"/v1/customers{path}",
+            "pathParameters": {"customer_id": path.strip("/")} if path else None,
+        }
+        if body is None:
+            event["body"] = None
+        return self.call("customers", event)
+
     def list(self, **query: str) -> Response:
         return self.call("read_api", api_event("list_invoices", tenant=self.tenant, query=query))
 

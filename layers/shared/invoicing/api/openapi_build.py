@@ -10,6 +10,7 @@ from typing import Any
 from invoicing.api.resolver import build_resolver
 from invoicing.api.routes import (
     credit_notes,
+    customers,
     drafts,
     invoices_create,
     invoices_download,
@@ -33,6 +34,7 @@ def generate() -> dict[str, Any]:
         invoices_download.router,
         payments.router,
         credit_notes.router,
+        customers.router,
         settings.router,
     )
     schema: dict[str, Any] = app.get_openapi_schema(

@@ -10,10 +10,21 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
 from invoicing.domain.fields import Amount, Name, Quantity, ShortText
-from invoicing.domain.model import Contract, Document, DocumentContent, DocumentType, PaymentMethod, Status
+from invoicing.domain.model import (
+    Contract,
+    Customer,
+    Document,
+    DocumentContent,
+    DocumentType,
+    PaymentMethod,
+    Status,
+)
 
 
 class InvoiceCreate(DocumentContent):
+    customer: Customer | None = Field(  # type: ignore[assignment]
+        default=None, description="The customer itself, or customer_id to name one of /v1/customers."
+    )
     finalize: bool = Field(default=False, description="Create the document numbered and final in one call.")
 
     @field_validator("due_date")
@@ -57,6 +68,27 @@ class CreditNoteCreate(Contract):
         max_length=1000,
         description="The lines to credit; the whole invoice by default.",
     )
+
+
+class CustomerResponse(Customer):
+    id: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomerList(BaseModel):
+    data: list[CustomerResponse]
+    has_more: bool
+    next_cursor: str | None
+
+
+_CUSTOMER_FIELDS: dict[str, Any] = {
+    name: (field.annotation | None, Field(default=None, description=field.description))  # type: ignore[operator]
+    for name, field in Customer.model_fields.items()
+}
+CustomerUpdate: type[BaseModel] = create_model(
+    "CustomerUpdate", __config__=ConfigDict(extra="forbid"), **_CUSTOMER_FIELDS
+)
 
 
 class Links(BaseModel):

@@ -112,6 +112,9 @@ class DocumentContent(Contract):
 
     type: DocumentType = "invoice"
     customer: Customer
+    customer_id: str | None = Field(
+        default=None, max_length=40, description="A customer of /v1/customers, copied in at finalization."
+    )
     issue_date: date | None = None
     delivery_date: date | None = None
     currency: Currency = "EUR"

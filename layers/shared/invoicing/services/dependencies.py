@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache, cached_property
 
 from invoicing.adapters import aws
+from invoicing.adapters.dynamodb.customers import CustomerTable
 from invoicing.adapters.dynamodb.documents import DocumentTable
 from invoicing.adapters.dynamodb.listing import DocumentListing
 from invoicing.adapters.dynamodb.numbering import SeriesTable
@@ -17,6 +18,10 @@ from invoicing.adapters.s3 import DocumentStore
 
 
 class Dependencies:
+    @cached_property
+    def customers(self) -> CustomerTable:
+        return CustomerTable(aws.dynamodb(), aws.table_name())
+
     @cached_property
     def documents(self) -> DocumentTable:
         return DocumentTable(aws.dynamodb(), aws.table_name())

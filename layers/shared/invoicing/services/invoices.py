@@ -11,6 +11,7 @@ from invoicing.domain.documents import draft_document, revise_draft
 from invoicing.domain.errors import NotFound, StateConflict
 from invoicing.domain.model import DocumentContent, Language
 from invoicing.services.artifacts import FORMATS, Format, document_key, filename
+from invoicing.services.customers import get_customer, with_named_customer
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.numbering import finalize_document
 
@@ -68,7 +69,9 @@ def update_draft(
     deps: Dependencies, tenant_id: str, document_id: str, changes: dict[str, Any]
 ) -> StoredDocument:
     stored = get_invoice(deps, tenant_id, document_id)
-    revised = revise_draft(stored.document, changes)
+    if "customer" in changes and "customer_id" not in changes:
+        changes = changes | {"customer_id": None}  # a customer given in full replaces a named one
+    revised = revise_draft(stored.document, with_named_customer(deps, tenant_id, changes))
     return deps.documents.replace_draft(tenant_id, revised, version=stored.version)
 
 
@@ -94,6 +97,10 @@ def finalize_invoice(
                 f"the document is already finalized as {document.number}", code="already_finalized"
             )
         return publish(stored)
+    if document.customer_id is not None:
+        # The invoice keeps the customer as it is at finalization, whatever becomes of it later.
+        customer = get_customer(deps, tenant_id, document.customer_id, field="customer_id").customer
+        document = document.model_copy(update={"customer": customer})
     settings = deps.tenants.settings(tenant_id)
     finalized = finalize_document(
         deps, tenant_id, document, draft_version=stored.version, settings=settings, now=utc_now()

@@ -40,7 +40,7 @@ metrics = Metrics()
 
 # A writer waits its turn for as long as the request can (API Gateway gives up at 29 s, and the
 # document must still be rendered and stored after the commit).
-RETRY_BUDGET_SECONDS = 15.0
+RETRY_BUDGET_SECONDS = 20.0
 # Far longer than a commit takes; only a writer that dies holding it makes the others wait it out.
 LEASE_SECONDS = 5.0
 POLL_SECONDS = (0.002, 0.04)

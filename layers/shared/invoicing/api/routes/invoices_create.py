@@ -24,6 +24,7 @@ from invoicing.api.responses import invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceCreate, InvoiceResponse
 from invoicing.domain.model import DocumentContent
 from invoicing.services import invoices
+from invoicing.services.customers import with_named_customer
 from invoicing.services.dependencies import Dependencies, from_environment
 
 router = Router()
@@ -61,7 +62,7 @@ def _create(request: dict[str, Any]) -> dict[str, Any]:
     tenant_id = request["tenant_id"]
     fields = dict(request["payload"])
     finalize = bool(fields.pop("finalize", False))
-    content = DocumentContent.model_validate(fields)
+    content = DocumentContent.model_validate(with_named_customer(deps, tenant_id, fields))
     stored = invoices.create_invoice(
         deps, tenant_id, content, finalize=finalize, publish=_publisher(deps, tenant_id)
     )
