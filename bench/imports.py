@@ -16,6 +16,7 @@ FUNCTIONS = [
     "read_api",
     "edit_drafts",
     "payments",
+    "customers",
     "create_invoice",
     "finalize_invoice",
     "download_invoice",
