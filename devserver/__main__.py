@@ -59,11 +59,11 @@ Demo tenant's API key: {demo.api_key}
     )
 
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    # SIGINT too, explicitly: a shell that starts `make serve` in the background makes it ignore SIGINT.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda *_: stopped.set())
     try:
         stopped.wait()
-    except KeyboardInterrupt:
-        pass
     finally:
         stack.stop()
         (args.state_dir / "env").unlink(missing_ok=True)
