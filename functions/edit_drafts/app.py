@@ -1,4 +1,4 @@
-"""Drafts: PATCH and DELETE /v1/invoices/{id}."""
+"""Drafts: PATCH and DELETE /v1/invoices/{id}; POST /v1/invoices/{id}/convert for proformas."""
 
 from invoicing.api.handler import lambda_handler
 from invoicing.api.resolver import build_resolver

@@ -136,6 +136,15 @@ class Api:
         event = api_event("update_draft", tenant=self.tenant, invoice_id=invoice_id, body=changes)
         return self.call("edit_drafts", event)
 
+    def convert(self, invoice_id: str) -> Response:
+        event = api_event("delete_draft", tenant=self.tenant, invoice_id=invoice_id)
+        event |= {
+            "httpMethod": "POST",
+            "resource": "/v1/invoices/{invoice_id}/convert",
+            "path": f"/v1/invoices/{invoice_id}/convert",
+        }
+        return self.call("edit_drafts", event)
+
     def delete(self, invoice_id: str) -> Response:
         return self.call("edit_drafts", api_event("delete_draft", tenant=self.tenant, invoice_id=invoice_id))
 

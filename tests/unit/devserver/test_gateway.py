@@ -40,6 +40,7 @@ def test_every_route_of_the_template_is_served_by_a_function_it_declares():
         ("GET", "/v1/invoices"),
         ("PATCH", "/v1/invoices/{invoice_id}"),
         ("DELETE", "/v1/invoices/{invoice_id}"),
+        ("POST", "/v1/invoices/{invoice_id}/convert"),
         ("POST", "/v1/invoices/{invoice_id}/payments"),
         ("POST", "/v1/invoices/{invoice_id}/credit-notes"),
         ("POST", "/v1/customers"),

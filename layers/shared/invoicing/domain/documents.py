@@ -34,6 +34,16 @@ def draft_document(content: DocumentContent, *, document_id: str, now: datetime)
     return document
 
 
+def content_fields(document: Document) -> dict[str, Any]:
+    """What a client wrote on the document, as JSON: the computed parts left out."""
+    return document.model_dump(
+        mode="json",
+        include=set(DocumentContent.model_fields),
+        exclude={"lines": {"__all__": {"total_excl_tax"}}},
+        exclude_none=True,
+    )
+
+
 def revise_draft(document: Document, changes: dict[str, Any]) -> Document:
     """The draft with the client's changes (a field sent as null is cleared), priced anew."""
     if not document.is_draft:
@@ -41,14 +51,21 @@ def revise_draft(document: Document, changes: dict[str, Any]) -> Document:
             f"the document is finalized as {document.number}: correct it with a credit note",
             code="already_finalized",
         )
-    current = document.model_dump(
-        mode="json",
-        include=set(DocumentContent.model_fields),
-        exclude={"lines": {"__all__": {"total_excl_tax"}}},
-        exclude_none=True,
-    )
-    content = DocumentContent.model_validate(current | changes)
+    if document.converted_to is not None:
+        raise StateConflict(f"the proforma became invoice {document.converted_to}", code="converted")
+    content = DocumentContent.model_validate(content_fields(document) | changes)
     return draft_document(content, document_id=document.id, now=document.created_at)
+
+
+def invoice_from_proforma(proforma: Document, *, document_id: str, now: datetime) -> Document:
+    """The draft invoice a proforma turns into: its content, now a real invoice, pointing back to it."""
+    if proforma.type != "proforma" or not proforma.is_draft:
+        raise StateConflict("only a proforma turns into an invoice", code="not_proforma", field="type")
+    if proforma.converted_to is not None:
+        raise StateConflict(f"the proforma already became invoice {proforma.converted_to}", code="converted")
+    content = DocumentContent.model_validate(content_fields(proforma) | {"type": "invoice"})
+    invoice = draft_document(content, document_id=document_id, now=now)
+    return invoice.model_copy(update={"converted_from": proforma.id})
 
 
 def series_of(document: Document) -> Series:

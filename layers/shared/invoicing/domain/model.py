@@ -230,6 +230,8 @@ class Document(DocumentContent):
     credit_notes: list[CreditNoteRef] = Field(default_factory=list)
     corrects: CorrectedInvoice | None = None
     reason: Name | None = None
+    converted_to: str | None = Field(default=None, description="The invoice this proforma became.")
+    converted_from: str | None = Field(default=None, description="The proforma this invoice came from.")
     created_at: datetime
     finalized_at: datetime | None = None
 

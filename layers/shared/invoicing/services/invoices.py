@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from invoicing.adapters.dynamodb.documents import StoredDocument
-from invoicing.domain.documents import draft_document, revise_draft
+from invoicing.domain.documents import draft_document, invoice_from_proforma, revise_draft
 from invoicing.domain.errors import NotFound, StateConflict
 from invoicing.domain.model import DocumentContent, Language
 from invoicing.services.artifacts import FORMATS, Format, document_key, filename
@@ -73,6 +73,12 @@ def update_draft(
         changes = changes | {"customer_id": None}  # a customer given in full replaces a named one
     revised = revise_draft(stored.document, with_named_customer(deps, tenant_id, changes))
     return deps.documents.replace_draft(tenant_id, revised, version=stored.version)
+
+
+def convert_proforma(deps: Dependencies, tenant_id: str, proforma_id: str) -> StoredDocument:
+    stored = get_invoice(deps, tenant_id, proforma_id)
+    invoice = invoice_from_proforma(stored.document, document_id=new_document_id(), now=utc_now())
+    return deps.documents.convert(tenant_id, stored, invoice)
 
 
 def delete_draft(deps: Dependencies, tenant_id: str, document_id: str) -> None:

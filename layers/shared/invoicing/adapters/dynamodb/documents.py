@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
@@ -65,6 +65,8 @@ class DocumentTable:
             (CreditNoteRef.model_validate_json(note) for note in values.get("credit_notes", {}).values()),
             key=lambda note: note.number,
         )
+        if values.get("converted_to"):
+            document = document.model_copy(update={"converted_to": values["converted_to"]})
         return StoredDocument(
             settled(document, payments, credit_notes),
             int(values["version"]),
@@ -89,13 +91,52 @@ class DocumentTable:
             ) from None
         return StoredDocument(document, version + 1)
 
+    def convert(self, tenant_id: str, proforma: StoredDocument, invoice: Document) -> StoredDocument:
+        """The invoice draft and the proforma's link to it, together; a proforma converts only once."""
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": document_item(tenant_id, invoice, version=1),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": key(tenant_pk(tenant_id), f"DOC#{proforma.document.id}"),
+                            "UpdateExpression": "SET converted_to = :invoice, version = :next",
+                            "ConditionExpression": "version = :version "
+                            "AND attribute_not_exists(converted_to)",
+                            "ExpressionAttributeValues": to_item(
+                                {
+                                    ":invoice": invoice.id,
+                                    ":version": proforma.version,
+                                    ":next": proforma.version + 1,
+                                }
+                            ),
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            raise StateConflict(
+                "the proforma was converted or changed by another request: read it again", code="conflict"
+            ) from None
+        return StoredDocument(invoice, version=1)
+
     def delete_draft(self, tenant_id: str, document_id: str) -> bool:
         """Delete a draft; False if there is no such document, a 409 if it is finalized."""
         try:
             self._client.delete_item(
                 TableName=self._table,
                 Key=key(tenant_pk(tenant_id), f"DOC#{document_id}"),
-                ConditionExpression="attribute_exists(pk) AND #status = :draft",
+                ConditionExpression="attribute_exists(pk) AND #status = :draft "
+                "AND attribute_not_exists(converted_to)",
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues=to_item({":draft": "draft"}),
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
@@ -103,8 +144,11 @@ class DocumentTable:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                 raise
-            if not error.response.get("Item"):
+            current = cast("dict[str, Any]", error.response.get("Item") or {})
+            if not current:
                 return False
+            if "converted_to" in current:
+                raise StateConflict("a proforma that became an invoice is kept", code="converted") from None
             raise StateConflict(
                 "a finalized document is never deleted: correct it with a credit note",
                 code="already_finalized",

@@ -1,10 +1,11 @@
-"""PATCH and DELETE /v1/invoices/{id}: drafts change or go; a finalized document does neither."""
+"""PATCH and DELETE /v1/invoices/{id}: drafts change or go; a finalized document does neither.
+POST /v1/invoices/{id}/convert: a proforma turns into a draft invoice."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import api_base_url, tenant_of
@@ -29,6 +30,28 @@ def update_draft(invoice_id: str, body: InvoiceUpdate) -> InvoiceResponse:
     changes = body.model_dump(mode="json", exclude_unset=True)
     stored = invoices.update_draft(deps, tenant_id, invoice_id, changes)
     return invoice_response(deps, tenant_id, stored, api_base_url(router))
+
+
+@router.post(
+    "/v1/invoices/<invoice_id>/convert",
+    summary="Turn a proforma into an invoice",
+    description="A draft invoice with the proforma's content, linked both ways; a proforma converts once.",
+    responses={
+        201: {"description": "Converted", "content": {"application/json": {"model": InvoiceResponse}}},
+        **ERROR_RESPONSES,
+    },
+    tags=["invoices"],
+)
+def convert_proforma(invoice_id: str) -> Response[dict[str, Any]]:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+    stored = invoices.convert_proforma(deps, tenant_id, invoice_id)
+    return Response(
+        status_code=201,
+        content_type=content_types.APPLICATION_JSON,
+        body=invoice_response(deps, tenant_id, stored, api_base_url(router)).model_dump(mode="json"),
+        headers={"Location": f"/v1/invoices/{stored.document.id}"},
+    )
 
 
 @router.delete(
