@@ -1,4 +1,4 @@
-"""Create, read, finalize and download invoices."""
+"""Invoices: create, read, change, convert, delete and finalize them; links to their files."""
 
 from __future__ import annotations
 
