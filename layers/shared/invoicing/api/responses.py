@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import Any, get_args
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from pydantic import BaseModel
 
 from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.api.schemas import InvoiceResponse, Links
@@ -24,3 +27,13 @@ def invoice_response(
                 # A failure left the files unwritten: the download route renders them on first use.
                 links[fmt] = f"{base_url}/v1/invoices/{document.id}/download?format={fmt}"
     return InvoiceResponse.model_validate(document.model_dump() | {"links": Links.model_validate(links)})
+
+
+def created(body: BaseModel | dict[str, Any], location: str, **headers: str) -> Response[dict[str, Any]]:
+    """A 201 whose Location names the resource the request made."""
+    return Response(
+        status_code=201,
+        content_type=content_types.APPLICATION_JSON,
+        body=body.model_dump(mode="json") if isinstance(body, BaseModel) else body,
+        headers={"Location": location} | headers,
+    )

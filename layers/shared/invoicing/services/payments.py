@@ -9,12 +9,13 @@ from __future__ import annotations
 import random
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from invoicing.adapters.dynamodb.documents import PaymentsChanged, StoredDocument
 from invoicing.domain.errors import InvalidDocument, NotFound
-from invoicing.domain.model import Payment, PaymentMethod
+from invoicing.domain.model import Document, Payment, PaymentMethod
 from invoicing.domain.payments import check_payment, settled
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.invoices import get_invoice
@@ -23,8 +24,25 @@ from invoicing.services.numbering import NumberingBusy
 RETRY_BUDGET_SECONDS = 10.0
 
 
-def _retry_pause(attempt: int) -> None:
-    time.sleep(random.uniform(0, min(0.1, 0.002 * 2**attempt)))  # noqa: S311 - jitter
+def _settle(
+    deps: Dependencies, tenant_id: str, invoice_id: str, change: Callable[[StoredDocument], Document]
+) -> StoredDocument:
+    """Apply `change` to the invoice as it now stands and write it; read and try again whenever
+    another payment or credit note landed in between."""
+    deadline = time.monotonic() + RETRY_BUDGET_SECONDS
+    attempt = 0
+    while True:
+        stored = get_invoice(deps, tenant_id, invoice_id)
+        after = change(stored)
+        try:
+            deps.documents.write_settlement(tenant_id, after, before=stored.document)
+        except PaymentsChanged:
+            attempt += 1
+            if time.monotonic() > deadline:
+                raise NumberingBusy("the invoice is busy with other payments; retry") from None
+            time.sleep(random.uniform(0, min(0.1, 0.002 * 2**attempt)))  # noqa: S311 - jitter
+            continue
+        return StoredDocument(after, stored.version, stored.rendered_locales)
 
 
 def record_payment(
@@ -48,40 +66,21 @@ def record_payment(
         reference=reference,
         recorded_at=now,
     )
-    deadline = time.monotonic() + RETRY_BUDGET_SECONDS
-    attempt = 0
-    while True:
-        stored = get_invoice(deps, tenant_id, invoice_id)
+
+    def add(stored: StoredDocument) -> Document:
         document = stored.document
         check_payment(document, amount)
-        after = settled(document, [*document.payments, payment], document.credit_notes)
-        try:
-            deps.documents.record_payment(tenant_id, after, payment, before=document.totals)
-        except PaymentsChanged:
-            attempt += 1
-            if time.monotonic() > deadline:
-                raise NumberingBusy("the invoice is busy with other payments; retry") from None
-            _retry_pause(attempt)
-            continue
-        return StoredDocument(after, stored.version, stored.rendered_locales)
+        return settled(document, [*document.payments, payment], document.credit_notes)
+
+    return _settle(deps, tenant_id, invoice_id, add)
 
 
 def remove_payment(deps: Dependencies, tenant_id: str, invoice_id: str, payment_id: str) -> StoredDocument:
-    deadline = time.monotonic() + RETRY_BUDGET_SECONDS
-    attempt = 0
-    while True:
-        stored = get_invoice(deps, tenant_id, invoice_id)
+    def remove(stored: StoredDocument) -> Document:
         document = stored.document
         remaining = [payment for payment in document.payments if payment.id != payment_id]
         if len(remaining) == len(document.payments):
             raise NotFound(f"no payment {payment_id[:64]!r} on this invoice", field="payment_id")
-        after = settled(document, remaining, document.credit_notes)
-        try:
-            deps.documents.remove_payment(tenant_id, after, payment_id, before=document.totals)
-        except PaymentsChanged:
-            attempt += 1
-            if time.monotonic() > deadline:
-                raise NumberingBusy("the invoice is busy with other payments; retry") from None
-            _retry_pause(attempt)
-            continue
-        return StoredDocument(after, stored.version, stored.rendered_locales)
+        return settled(document, remaining, document.credit_notes)
+
+    return _settle(deps, tenant_id, invoice_id, remove)

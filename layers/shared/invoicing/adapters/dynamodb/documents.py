@@ -155,14 +155,15 @@ class DocumentTable:
             ) from None
         return True
 
-    def record_payment(self, tenant_id: str, after: Document, payment: Payment, *, before: Totals) -> None:
-        """Add a payment, provided what is settled is still what the caller saw: no payment is lost."""
-        entry = ("payments", payment.id, payment.model_dump_json())
-        self._update_settlement(self.settlement_update(tenant_id, after, before=before, entry=entry))
-
-    def remove_payment(self, tenant_id: str, after: Document, payment_id: str, *, before: Totals) -> None:
-        entry = ("payments", payment_id, None)
-        self._update_settlement(self.settlement_update(tenant_id, after, before=before, entry=entry))
+    def write_settlement(self, tenant_id: str, after: Document, *, before: Document) -> None:
+        """Write the one payment `after` adds to or removes from `before`, with the amounts it leaves,
+        provided nothing else was settled meanwhile: no payment is ever lost."""
+        old = {payment.id: payment for payment in before.payments}
+        new = {payment.id: payment for payment in after.payments}
+        (entry,) = [
+            ("payments", added, new[added].model_dump_json()) for added in new.keys() - old.keys()
+        ] + [("payments", removed, None) for removed in old.keys() - new.keys()]
+        self._update_settlement(self.settlement_update(tenant_id, after, before=before.totals, entry=entry))
 
     def settlement_update(
         self, tenant_id: str, after: Document, *, before: Totals, entry: tuple[str, str, str | None]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.responses import invoice_response
+from invoicing.api.responses import created, invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, CreditNoteCreate, InvoiceResponse
 from invoicing.services.credit_notes import credit_invoice
 from invoicing.services.dependencies import from_environment
@@ -41,9 +41,4 @@ def issue_credit_note(invoice_id: str, body: CreditNoteCreate) -> Response[dict[
         deps, tenant_id, invoice_id, reason=body.reason, selection=selection, publish=render_and_store
     )
     response = invoice_response(deps, tenant_id, stored, api_base_url(router))
-    return Response(
-        status_code=201,
-        content_type=content_types.APPLICATION_JSON,
-        body=response.model_dump(mode="json"),
-        headers={"Location": f"/v1/invoices/{stored.document.id}"},
-    )
+    return created(response, f"/v1/invoices/{stored.document.id}")

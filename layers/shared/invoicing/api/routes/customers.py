@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from invoicing.adapters.dynamodb.customers import StoredCustomer
 from invoicing.api.resolver import tenant_of
+from invoicing.api.responses import created
 from invoicing.api.schemas import ERROR_RESPONSES, CustomerList, CustomerResponse, CustomerUpdate
 from invoicing.domain.model import Customer
 from invoicing.services import customers
@@ -36,12 +37,7 @@ def _response(stored: StoredCustomer) -> CustomerResponse:
 )
 def create_customer(body: Customer) -> Response[dict[str, Any]]:
     stored = customers.create_customer(from_environment(), tenant_of(router), body)
-    return Response(
-        status_code=201,
-        content_type=content_types.APPLICATION_JSON,
-        body=_response(stored).model_dump(mode="json"),
-        headers={"Location": f"/v1/customers/{stored.id}"},
-    )
+    return created(_response(stored), f"/v1/customers/{stored.id}")
 
 
 @router.get(

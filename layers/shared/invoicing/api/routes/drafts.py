@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.responses import invoice_response
+from invoicing.api.responses import created, invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse, InvoiceUpdate
 from invoicing.services import invoices
 from invoicing.services.dependencies import from_environment
@@ -46,12 +46,8 @@ def convert_proforma(invoice_id: str) -> Response[dict[str, Any]]:
     deps = from_environment()
     tenant_id = tenant_of(router)
     stored = invoices.convert_proforma(deps, tenant_id, invoice_id)
-    return Response(
-        status_code=201,
-        content_type=content_types.APPLICATION_JSON,
-        body=invoice_response(deps, tenant_id, stored, api_base_url(router)).model_dump(mode="json"),
-        headers={"Location": f"/v1/invoices/{stored.document.id}"},
-    )
+    response = invoice_response(deps, tenant_id, stored, api_base_url(router))
+    return created(response, f"/v1/invoices/{stored.document.id}")
 
 
 @router.delete(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.utilities.idempotency import (
@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import D
 from invoicing.adapters import aws
 from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.responses import invoice_response
+from invoicing.api.responses import created, invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceCreate, InvoiceResponse
 from invoicing.domain.model import DocumentContent
 from invoicing.services import invoices
@@ -110,14 +110,8 @@ def create_invoice(
         "base_url": base_url,
     }
     result = create_once()(request=request) if idempotency_key else _create(request)
-    headers = {"Location": f"/v1/invoices/{result['id']}"}
-    if result.pop(REPLAYED, False):
-        headers["Idempotent-Replayed"] = "true"
-        deps = from_environment()
-        fresh = invoice_response(
-            deps, tenant_id, invoices.get_invoice(deps, tenant_id, result["id"]), base_url
-        )
-        result = fresh.model_dump(mode="json")
-    return Response(
-        status_code=201, content_type=content_types.APPLICATION_JSON, body=result, headers=headers
-    )
+    if not result.pop(REPLAYED, False):
+        return created(result, f"/v1/invoices/{result['id']}")
+    deps = from_environment()
+    fresh = invoice_response(deps, tenant_id, invoices.get_invoice(deps, tenant_id, result["id"]), base_url)
+    return created(fresh, f"/v1/invoices/{result['id']}", **{"Idempotent-Replayed": "true"})

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.responses import invoice_response
+from invoicing.api.responses import created, invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse, PaymentCreate
 from invoicing.services import payments
 from invoicing.services.dependencies import from_environment
@@ -40,12 +40,7 @@ def record_payment(invoice_id: str, body: PaymentCreate) -> Response[dict[str, A
         reference=body.reference,
     )
     response = invoice_response(deps, tenant_id, stored, api_base_url(router))
-    return Response(
-        status_code=201,
-        content_type=content_types.APPLICATION_JSON,
-        body=response.model_dump(mode="json"),
-        headers={"Location": f"/v1/invoices/{invoice_id}"},
-    )
+    return created(response, f"/v1/invoices/{invoice_id}")
 
 
 @router.delete(
