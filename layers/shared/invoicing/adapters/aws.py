@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -37,3 +38,8 @@ def table_name() -> str:
 
 def bucket_name() -> str:
     return os.environ["DOCUMENTS_BUCKET"]
+
+
+def error_code(error: ClientError) -> str:
+    """The AWS error code of a failed call, such as ConditionalCheckFailedException."""
+    return str(error.response.get("Error", {}).get("Code", ""))

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Literal
 
 from botocore.exceptions import ClientError
 
+from invoicing.adapters.aws import error_code
+
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
@@ -25,7 +27,7 @@ class DocumentStore:
                 Bucket=self._bucket, Key=key, Body=body, ContentType=content_type, IfNoneMatch="*"
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"PreconditionFailed", "412"}:
+            if error_code(error) in {"PreconditionFailed", "412"}:
                 return False
             raise
         return True

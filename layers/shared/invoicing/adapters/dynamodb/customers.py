@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from invoicing.adapters.aws import error_code
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
 from invoicing.domain.errors import StateConflict
 from invoicing.domain.model import Customer
@@ -53,7 +54,7 @@ class CustomerTable:
                 **condition,
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if error_code(error) != "ConditionalCheckFailedException":
                 raise
             raise StateConflict(
                 "the customer was changed by another request: read it again", code="conflict"

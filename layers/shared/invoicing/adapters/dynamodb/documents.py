@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
+from invoicing.adapters.aws import error_code
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
 from invoicing.domain.errors import DomainError, StateConflict
 from invoicing.domain.model import CreditNoteRef, Document, Payment, Totals
@@ -84,7 +85,7 @@ class DocumentTable:
                 ExpressionAttributeValues=to_item({":draft": "draft", ":version": version}),
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if error_code(error) != "ConditionalCheckFailedException":
                 raise
             raise StateConflict(
                 "the draft was finalized or changed by another request: read it again", code="conflict"
@@ -122,7 +123,7 @@ class DocumentTable:
                 ]
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+            if error_code(error) != "TransactionCanceledException":
                 raise
             raise StateConflict(
                 "the proforma was converted or changed by another request: read it again", code="conflict"
@@ -142,7 +143,7 @@ class DocumentTable:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if error_code(error) != "ConditionalCheckFailedException":
                 raise
             current = cast("dict[str, Any]", error.response.get("Item") or {})
             if not current:
@@ -201,7 +202,7 @@ class DocumentTable:
         try:
             self._client.update_item(**update)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if error_code(error) != "ConditionalCheckFailedException":
                 raise
             raise PaymentsChanged from error
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
+from invoicing.adapters.aws import error_code
 from invoicing.adapters.dynamodb.documents import StoredDocument, document_item
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
 from invoicing.domain.model import Document
@@ -97,7 +98,7 @@ class SeriesTable:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code")
+            code = error_code(error)
             if code == "TransactionConflictException":
                 return 0.0  # the holder's transaction is committing this very item: ask again
             if code != "ConditionalCheckFailedException":
@@ -117,7 +118,7 @@ class SeriesTable:
                 ExpressionAttributeValues=to_item({":owner": owner}),
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if error_code(error) != "ConditionalCheckFailedException":
                 raise
 
     def commit_finalization(
@@ -184,7 +185,7 @@ class SeriesTable:
         try:
             self._client.transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", items))
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+            if error_code(error) != "TransactionCanceledException":
                 raise
             self._raise_cancellation(error)
         return StoredDocument(document, version)
