@@ -165,6 +165,21 @@ class Api:
             event["body"] = None
         return self.call("customers", event)
 
+    def quotes(self, method: str, path: str = "", body: Any = None, **query: str) -> Response:
+        """Any /v1/quotes route; `path` is what follows /v1/quotes, such as `/quo_.../accept`."""
+        event = api_event("create_quote", tenant=self.tenant, body=body, query=query)
+        quote_id, _, action = path.strip("/").partition("/")
+        resource = "/v1/quotes" + ("/{quote_id}" if quote_id else "") + (f"/{action}" if action else "")
+        event |= {
+            "httpMethod": method,
+            "resource": resource,
+            "path": f"/v1/quotes{path}",
+            "pathParameters": {"quote_id": quote_id} if quote_id else None,
+        }
+        if body is None:
+            event["body"] = None
+        return self.call("quotes", event)
+
     def list(self, **query: str) -> Response:
         return self.call("read_api", api_event("list_invoices", tenant=self.tenant, query=query))
 

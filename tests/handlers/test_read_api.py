@@ -13,8 +13,13 @@ def test_settings_default_until_replaced(aws):
     )
     assert defaults.json() == {
         "seller": None,
-        "numbering": {"invoice": "F{YYYY}-{SEQ:5}", "credit_note": "AV{YYYY}-{SEQ:5}"},
+        "numbering": {
+            "invoice": "F{YYYY}-{SEQ:5}",
+            "credit_note": "AV{YYYY}-{SEQ:5}",
+            "quote": "D{YYYY}-{SEQ:5}",
+        },
         "payment_terms": "30",
+        "quote_validity_days": 30,
         "language": "fr",
         "timezone": "Europe/Paris",
     }

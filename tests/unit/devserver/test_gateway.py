@@ -54,6 +54,16 @@ def test_every_route_of_the_template_is_served_by_a_function_it_declares():
         ("GET", "/v1/settings"),
         ("PUT", "/v1/settings"),
         ("GET", "/v1/openapi.json"),
+        ("POST", "/v1/quotes"),
+        ("GET", "/v1/quotes"),
+        ("GET", "/v1/quotes/{quote_id}"),
+        ("PATCH", "/v1/quotes/{quote_id}"),
+        ("DELETE", "/v1/quotes/{quote_id}"),
+        ("POST", "/v1/quotes/{quote_id}/finalize"),
+        ("GET", "/v1/quotes/{quote_id}/download"),
+        ("POST", "/v1/quotes/{quote_id}/accept"),
+        ("POST", "/v1/quotes/{quote_id}/decline"),
+        ("POST", "/v1/quotes/{quote_id}/invoice"),
     }
     assert not routes[("GET", "/v1/openapi.json")].authorized
     assert all(route.authorized for key, route in routes.items() if key[1] != "/v1/openapi.json")

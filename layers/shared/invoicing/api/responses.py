@@ -11,6 +11,7 @@ from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.api.schemas import InvoiceResponse, Links
 from invoicing.services.artifacts import Format
 from invoicing.services.dependencies import Dependencies
+from invoicing.services.identifiers import resource_path
 from invoicing.services.invoices import document_link
 
 
@@ -25,7 +26,7 @@ def invoice_response(
                 links[fmt] = document_link(deps, tenant_id, stored, document.language, fmt)
             else:
                 # A failure left the files unwritten: the download route renders them on first use.
-                links[fmt] = f"{base_url}/v1/invoices/{document.id}/download?format={fmt}"
+                links[fmt] = f"{base_url}{resource_path(document.id)}/download?format={fmt}"
     return InvoiceResponse.model_validate(document.model_dump() | {"links": Links.model_validate(links)})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
@@ -27,6 +27,13 @@ class InvoiceCreate(DocumentContent):
     )
     finalize: bool = Field(default=False, description="Create the document numbered and final in one call.")
 
+    @field_validator("type")
+    @classmethod
+    def _not_a_quote(cls, value: DocumentType) -> DocumentType:
+        if value == "quote":
+            raise ValueError("quotes are made with POST /v1/quotes")
+        return value
+
     @field_validator("due_date")
     @classmethod
     def _terms_or_due_date(cls, value: date | None, info: ValidationInfo) -> date | None:
@@ -44,6 +51,32 @@ _UPDATABLE: dict[str, Any] = {
 InvoiceUpdate: type[BaseModel] = create_model(
     "InvoiceUpdate", __config__=ConfigDict(extra="forbid"), **_UPDATABLE
 )
+
+
+# Quotes take the invoice's fields but those of invoices only: no type, due date, deposits or
+# external reference (a quote's validity is `valid_until`).
+_NOT_ON_QUOTES = {"type", "due_date", "deposit_ids", "external_ref"}
+_QUOTE_FIELDS: dict[str, Any] = {
+    name: (field.annotation, field)
+    for name, field in InvoiceCreate.model_fields.items()
+    if name not in _NOT_ON_QUOTES
+}
+QuoteCreate: type[BaseModel] = create_model(
+    "QuoteCreate", __config__=ConfigDict(extra="forbid"), **_QUOTE_FIELDS
+)
+QuoteUpdate: type[BaseModel] = create_model(
+    "QuoteUpdate",
+    __config__=ConfigDict(extra="forbid"),
+    **{name: spec for name, spec in _UPDATABLE.items() if name not in _NOT_ON_QUOTES},
+)
+
+
+class QuoteInvoiceCreate(Contract):
+    deposit_percent: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)] | None = Field(
+        default=None,
+        description="Make a deposit invoice of this percentage of the quote; without it, the final "
+        "invoice of the whole quote, deducting the deposits made before.",
+    )
 
 
 class PaymentCreate(Contract):
@@ -100,6 +133,10 @@ class InvoiceResponse(Document):
     links: Links
 
 
+class QuoteResponse(InvoiceResponse):
+    expired: bool = Field(description="Open and past its last day of validity: it can no longer be accepted.")
+
+
 class InvoiceSummary(BaseModel):
     id: str
     type: DocumentType
@@ -113,6 +150,17 @@ class InvoiceSummary(BaseModel):
     amount_due: Decimal
     created_at: datetime
     overdue: bool = Field(description="Open, past its due date, and something is still due.")
+
+
+class QuoteSummary(InvoiceSummary):
+    valid_until: date | None
+    expired: bool = Field(description="Open and past its last day of validity.")
+
+
+class QuoteList(BaseModel):
+    data: list[QuoteSummary]
+    has_more: bool
+    next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null on the last.")
 
 
 class InvoiceList(BaseModel):

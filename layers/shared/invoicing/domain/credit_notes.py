@@ -10,14 +10,21 @@ from decimal import Decimal
 
 from invoicing.domain.errors import InvalidDocument, StateConflict
 from invoicing.domain.model import CorrectedInvoice, Document, DocumentContent, Line
-from invoicing.domain.payments import PAYABLE_TYPES
+
+# An imported invoice is corrected by importing its credit note (external_credit), not by ours.
+CREDITABLE_TYPES = frozenset({"invoice", "deposit"})
 
 
 def check_creditable(invoice: Document) -> None:
     if invoice.is_draft:
         raise StateConflict("a draft is changed or deleted, not credited", code="not_finalized")
-    if invoice.type not in PAYABLE_TYPES:
+    if invoice.type not in CREDITABLE_TYPES:
         raise StateConflict(f"a {invoice.type} document is not credited", code="not_creditable", field="type")
+    if invoice.deducted_by is not None:
+        raise StateConflict(
+            f"the final invoice {invoice.deducted_by} deducts this deposit: credit that invoice instead",
+            code="deposit_deducted",
+        )
 
 
 def check_credit(invoice: Document, amount: Decimal) -> None:

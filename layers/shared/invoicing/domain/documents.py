@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from invoicing.domain.errors import InvalidDocument, StateConflict
@@ -16,6 +16,8 @@ from invoicing.domain.terms import (
     terms_exceed_b2b_cap,
 )
 from invoicing.domain.totals import compute_totals, price_lines
+
+DEFAULT_QUOTE_VALIDITY_DAYS = 30
 
 
 def draft_document(content: DocumentContent, *, document_id: str, now: datetime) -> Document:
@@ -54,7 +56,10 @@ def revise_draft(document: Document, changes: dict[str, Any]) -> Document:
     if document.converted_to is not None:
         raise StateConflict(f"the proforma became invoice {document.converted_to}", code="converted")
     content = DocumentContent.model_validate(content_fields(document) | changes)
-    return draft_document(content, document_id=document.id, now=document.created_at)
+    if "quote" in (document.type, content.type) and content.type != document.type:
+        raise InvalidDocument("a quote stays a quote, and an invoice never becomes one", field="type")
+    revised = draft_document(content, document_id=document.id, now=document.created_at)
+    return revised.model_copy(update={"quote": document.quote})
 
 
 def invoice_from_proforma(proforma: Document, *, document_id: str, now: datetime) -> Document:
@@ -132,16 +137,25 @@ def freeze(
     number: str,
     issue_date: date,
     default_terms: PaymentTerms | None,
+    quote_validity_days: int = DEFAULT_QUOTE_VALIDITY_DAYS,
     now: datetime,
 ) -> Document:
-    """The finalized document: numbered, dated, with the seller's identity as it is today."""
+    """The finalized document: numbered, dated, with the seller's identity as it is today. A quote
+    has no due date but a last day of validity."""
     due = check_due_date(document, issue_date, default_terms)
+    valid_until = None
+    if document.type == "quote":
+        due = None
+        valid_until = document.valid_until or issue_date + timedelta(days=quote_validity_days)
+        if valid_until < issue_date:
+            raise InvalidDocument("valid_until must not be before issue_date", field="valid_until")
     return document.model_copy(
         update={
             "status": "open",
             "number": number,
             "issue_date": issue_date,
             "due_date": due,
+            "valid_until": valid_until,
             "payment_terms": None if document.due_date else document.payment_terms or default_terms,
             "seller": seller,
             "finalized_at": now,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
 
@@ -27,13 +27,16 @@ from invoicing.domain.fields import (
 )
 from invoicing.domain.terms import PaymentTerms
 
-DocumentType = Literal["invoice", "credit_note", "deposit", "proforma", "external", "external_credit"]
+DocumentType = Literal[
+    "invoice", "credit_note", "deposit", "proforma", "quote", "external", "external_credit"
+]
 Language = Literal["fr", "en"]
-Status = Literal["draft", "open", "partially_paid", "paid", "credited"]
+Status = Literal["draft", "open", "partially_paid", "paid", "credited", "accepted", "declined", "invoiced"]
 PaymentMethod = Literal["transfer", "card", "direct_debit", "check", "cash", "other"]
 LineKind = Literal["item", "section", "comment"]
 
 MAX_LINES = 1000
+MAX_DEPOSITS = 20
 _T = TypeVar("_T")
 EXTERNAL_TYPES = frozenset({"external", "external_credit"})
 
@@ -126,6 +129,12 @@ class DocumentContent(Contract):
     lines: list[Line] = Field(min_length=1, max_length=MAX_LINES)
     notes: LongText | None = None
     vat_exemption: Name | None = None
+    valid_until: date | None = Field(default=None, description="A quote's last day; 30 days by default.")
+    deposit_ids: list[Annotated[str, Field(max_length=40)]] = Field(
+        default_factory=list,
+        max_length=MAX_DEPOSITS,
+        description="The finalized deposit invoices this final invoice deducts from its amount due.",
+    )
     external_ref: ShortText | None = Field(default=None, validate_default=True)
     metadata: Metadata = Field(default_factory=dict)
 
@@ -135,6 +144,25 @@ class DocumentContent(Contract):
         issued = info.data.get("issue_date")
         if value is not None and issued is not None and value < issued:
             raise ValueError("due_date must not be before issue_date")
+        return value
+
+    @field_validator("valid_until")
+    @classmethod
+    def _quotes_only(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is not None and info.data.get("type") != "quote":
+            raise ValueError("only a quote has a validity date")
+        issued = info.data.get("issue_date")
+        if value is not None and issued is not None and value < issued:
+            raise ValueError("valid_until must not be before issue_date")
+        return value
+
+    @field_validator("deposit_ids")
+    @classmethod
+    def _final_invoices_only(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if value and info.data.get("type", "invoice") != "invoice":
+            raise ValueError("only an invoice deducts deposit invoices")
+        if len(set(value)) != len(value):
+            raise ValueError("each deposit invoice is deducted once")
         return value
 
     @field_validator("lines")
@@ -172,6 +200,9 @@ class Totals(Contract):
     total_incl_tax: Decimal
     amount_paid: Decimal
     amount_credited: Decimal = Decimal(0)
+    amount_deposits: Decimal = Field(
+        default=Decimal(0), description="Deposit invoices deducted by this final invoice, incl. tax."
+    )
     amount_due: Decimal
 
 
@@ -216,6 +247,31 @@ class CorrectedInvoice(Contract):
     issue_date: date
 
 
+class DepositRef(Contract):
+    """A deposit invoice as the final invoice that deducts it lists it."""
+
+    id: str
+    number: str
+    issue_date: date
+    amount_excl_tax: Decimal
+    amount: Decimal = Field(description="What the final invoice deducts: the deposit's total, incl. tax.")
+
+
+class DocumentRef(Contract):
+    """Another document, named by id and number (the quote an invoice came from)."""
+
+    id: str
+    number: str
+
+
+class QuoteInvoice(Contract):
+    """A document made from a quote: its final invoice, or a deposit of a percentage."""
+
+    id: str
+    type: Literal["invoice", "deposit"]
+    deposit_percent: Decimal | None = None
+
+
 class Document(DocumentContent):
     """A stored document. Lines and totals are computed; a finalized one never changes, only the
     payments recorded against it (and so its amount due and status) do."""
@@ -232,6 +288,11 @@ class Document(DocumentContent):
     reason: Name | None = None
     converted_to: str | None = Field(default=None, description="The invoice this proforma became.")
     converted_from: str | None = Field(default=None, description="The proforma this invoice came from.")
+    deposits: list[DepositRef] = Field(default_factory=list)
+    deducted_by: str | None = Field(default=None, description="The final invoice that deducts this deposit.")
+    quote: DocumentRef | None = Field(default=None, description="The quote this document was made from.")
+    invoices: list[QuoteInvoice] = Field(default_factory=list, description="What a quote was invoiced as.")
+    decided_at: datetime | None = Field(default=None, description="When a quote was accepted or declined.")
     created_at: datetime
     finalized_at: datetime | None = None
 

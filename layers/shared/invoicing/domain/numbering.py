@@ -16,14 +16,19 @@ from pydantic import AfterValidator
 
 from invoicing.domain.model import DocumentType
 
-Series = Literal["invoice", "credit_note"]
+Series = Literal["invoice", "credit_note", "quote"]
 
 SERIES_OF_TYPE: dict[DocumentType, Series] = {
     "invoice": "invoice",
     "deposit": "invoice",
     "credit_note": "credit_note",
+    "quote": "quote",
 }
-DEFAULT_PATTERNS: dict[Series, str] = {"invoice": "F{YYYY}-{SEQ:5}", "credit_note": "AV{YYYY}-{SEQ:5}"}
+DEFAULT_PATTERNS: dict[Series, str] = {
+    "invoice": "F{YYYY}-{SEQ:5}",
+    "credit_note": "AV{YYYY}-{SEQ:5}",
+    "quote": "D{YYYY}-{SEQ:5}",
+}
 
 _TOKEN = re.compile(r"\{(YYYY|YY|MM|SEQ(?::(\d{1,2}))?)\}")
 _LITERAL = re.compile(r"^[A-Za-z0-9_\-/.]*$")

@@ -10,7 +10,9 @@ from invoicing.domain.model import CreditNoteRef, Document, Payment, Status
 from invoicing.domain.money import minor_unit, round_money
 
 MAX_PAYMENTS = 100
-PAYABLE_TYPES = frozenset({"invoice", "deposit"})
+PAYABLE_TYPES = frozenset({"invoice", "deposit", "external"})
+# Documents whose amount due follows what is paid and credited (a quote's status is its decision).
+SETTLED_TYPES = PAYABLE_TYPES | {"credit_note", "external_credit"}
 
 
 def status_after(due: Decimal, paid: Decimal) -> Status:
@@ -21,11 +23,11 @@ def status_after(due: Decimal, paid: Decimal) -> Status:
 
 def settled(document: Document, payments: list[Payment], credit_notes: list[CreditNoteRef]) -> Document:
     """The document as its payments and credit notes leave it: amounts and status follow them."""
-    if document.is_draft:
+    if document.is_draft or document.type not in SETTLED_TYPES:
         return document
     paid = round_money(sum((payment.amount for payment in payments), Decimal(0)), document.currency)
     credited = round_money(sum((note.amount for note in credit_notes), Decimal(0)), document.currency)
-    due = document.totals.total_incl_tax - paid - credited
+    due = document.totals.total_incl_tax - document.totals.amount_deposits - paid - credited
     totals = document.totals.model_copy(
         update={"amount_paid": paid, "amount_credited": credited, "amount_due": due}
     )

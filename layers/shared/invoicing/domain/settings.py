@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, Field
 
+from invoicing.domain.documents import DEFAULT_QUOTE_VALIDITY_DAYS
 from invoicing.domain.model import Contract, Language, Seller
 from invoicing.domain.numbering import DEFAULT_PATTERNS, NumberingPattern, PatternText, Series
 from invoicing.domain.terms import PaymentTerms
@@ -21,6 +22,7 @@ def _timezone(value: str) -> str:
 class Numbering(Contract):
     invoice: PatternText = DEFAULT_PATTERNS["invoice"]
     credit_note: PatternText = DEFAULT_PATTERNS["credit_note"]
+    quote: PatternText = DEFAULT_PATTERNS["quote"]
 
     def pattern(self, series: Series) -> NumberingPattern:
         return NumberingPattern.parse(getattr(self, series))
@@ -30,6 +32,9 @@ class TenantSettings(Contract):
     seller: Seller | None = None
     numbering: Numbering = Field(default_factory=Numbering)
     payment_terms: PaymentTerms = "30"
+    quote_validity_days: int = Field(
+        default=DEFAULT_QUOTE_VALIDITY_DAYS, ge=1, le=365, description="A quote's default validity."
+    )
     language: Language = "fr"
     timezone: Annotated[str, Field(max_length=64), AfterValidator(_timezone)] = "Europe/Paris"
 

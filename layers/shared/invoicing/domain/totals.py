@@ -106,5 +106,6 @@ def compute_totals(lines: Sequence[PricedLine], discount: Discount | None, curre
         total_incl_tax=total_incl_tax,
         amount_paid=zero,
         amount_credited=zero,
+        amount_deposits=zero,
         amount_due=total_incl_tax,
     )

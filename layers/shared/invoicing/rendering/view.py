@@ -65,6 +65,7 @@ def document_view(document: Document, locale: str, *, preview: bool) -> dict[str
     labels = LABELS[locale]
     fmt = Formatter(locale, document.currency)
     credit = document.type in {"credit_note", "external_credit"}
+    quote = document.type == "quote"
     seller = document.seller
     penalty_rate = (
         fmt.rate(seller.late_penalty_rate)
@@ -89,11 +90,20 @@ def document_view(document: Document, locale: str, *, preview: bool) -> dict[str
             )
             for entry in document.totals.vat
         ],
-        "b2b": document.customer.is_business and not credit,
-        "show_due": not credit,
+        "b2b": document.customer.is_business and not credit and not quote,
+        "quote": quote,
+        "show_due": not credit and not quote,
         "due_label": labels["credit_total"] if credit else labels["amount_due"],
         "penalties": labels["penalties"].format(rate=penalty_rate),
         "on_receipt": document.payment_terms == "0",
+        "from_quote": labels["from_quote"].format(number=document.quote.number) if document.quote else None,
+        "deposits": [
+            (
+                labels["deposit_deducted"].format(number=deposit.number, date=fmt.day(deposit.issue_date)),
+                fmt.money(deposit.amount),
+            )
+            for deposit in document.deposits
+        ],
         "corrects": labels["corrects"].format(
             number=document.corrects.number, date=fmt.day(document.corrects.issue_date)
         )

@@ -13,7 +13,8 @@ from invoicing.domain.errors import StateConflict
 from invoicing.domain.model import CreditNoteRef, Document
 from invoicing.domain.payments import settled
 from invoicing.services.dependencies import Dependencies
-from invoicing.services.invoices import get_invoice, new_document_id, utc_now
+from invoicing.services.identifiers import new_document_id, utc_now
+from invoicing.services.invoices import get_invoice
 from invoicing.services.numbering import finalize_document
 
 
@@ -35,7 +36,7 @@ def credit_invoice(
     draft = draft.model_copy(update={"corrects": corrected(invoice), "reason": reason})
     check_credit(invoice, draft.totals.total_incl_tax)
 
-    def invoice_update(credit_note: Document) -> dict[str, Any]:
+    def invoice_update(credit_note: Document) -> list[dict[str, Any]]:
         current = get_invoice(deps, tenant_id, invoice_id).document
         check_credit(current, credit_note.totals.total_incl_tax)
         assert credit_note.number is not None
@@ -47,12 +48,14 @@ def credit_invoice(
             issue_date=credit_note.issue_date,
         )
         after = settled(current, current.payments, [*current.credit_notes, reference])
-        return deps.documents.settlement_update(
-            tenant_id,
-            after,
-            before=current.totals,
-            entry=("credit_notes", reference.id, reference.model_dump_json()),
-        )
+        return [
+            deps.documents.settlement_update(
+                tenant_id,
+                after,
+                before=current.totals,
+                entry=("credit_notes", reference.id, reference.model_dump_json()),
+            )
+        ]
 
     settings = deps.tenants.settings(tenant_id)
     if settings.seller is None:

@@ -13,6 +13,7 @@ from invoicing.adapters.dynamodb.customers import CustomerTable
 from invoicing.adapters.dynamodb.documents import DocumentTable
 from invoicing.adapters.dynamodb.listing import DocumentListing
 from invoicing.adapters.dynamodb.numbering import SeriesTable
+from invoicing.adapters.dynamodb.quotes import QuoteTable
 from invoicing.adapters.dynamodb.tenants import TenantTable
 from invoicing.adapters.s3 import DocumentStore
 
@@ -29,6 +30,10 @@ class Dependencies:
     @cached_property
     def listing(self) -> DocumentListing:
         return DocumentListing(aws.dynamodb(), aws.table_name())
+
+    @cached_property
+    def quotes(self) -> QuoteTable:
+        return QuoteTable(aws.dynamodb(), aws.table_name())
 
     @cached_property
     def series(self) -> SeriesTable:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.domain.documents import draft_document, invoice_from_proforma, revise_draft
 from invoicing.domain.errors import NotFound, StateConflict
-from invoicing.domain.model import DocumentContent, Language
+from invoicing.domain.model import Document, DocumentContent, Language
 from invoicing.services.artifacts import FORMATS, Format, document_key, filename
 from invoicing.services.customers import get_customer, with_named_customer
 from invoicing.services.dependencies import Dependencies
+from invoicing.services.deposits import deposit_deductions, with_deposits
+from invoicing.services.identifiers import (
+    INVOICE_PREFIX,
+    QUOTE_PREFIX,
+    IdPrefix,
+    is_document_id,
+    new_document_id,
+    utc_now,
+)
 from invoicing.services.numbering import finalize_document
 
 if TYPE_CHECKING:
@@ -20,24 +27,7 @@ if TYPE_CHECKING:
 
     Publisher = Callable[[StoredDocument], StoredDocument]
 
-DOCUMENT_ID_PREFIX = "inv_"
-
-
-def new_document_id() -> str:
-    return f"{DOCUMENT_ID_PREFIX}{uuid.uuid4().hex}"
-
-
-def is_document_id(value: str) -> bool:
-    body = value.removeprefix(DOCUMENT_ID_PREFIX)
-    return (
-        value.startswith(DOCUMENT_ID_PREFIX)
-        and len(body) == 32
-        and all(c in "0123456789abcdef" for c in body)
-    )
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+RESOURCE_OF_PREFIX: dict[IdPrefix, str] = {INVOICE_PREFIX: "invoice", QUOTE_PREFIX: "quote"}
 
 
 def create_invoice(
@@ -47,31 +37,47 @@ def create_invoice(
     *,
     finalize: bool,
     publish: Publisher | None = None,
+    prefix: IdPrefix = INVOICE_PREFIX,
 ) -> StoredDocument:
-    """A draft costs one write; with `finalize`, the document is created already numbered."""
+    """A draft costs one write (and a read per deposit it deducts); with `finalize`, the document is
+    created already numbered."""
     now = utc_now()
-    draft = draft_document(content, document_id=new_document_id(), now=now)
+    draft = with_deposits(
+        deps, tenant_id, draft_document(content, document_id=new_document_id(prefix), now=now)
+    )
     if not finalize:
         return deps.documents.put_draft(tenant_id, draft)
-    settings = deps.tenants.settings(tenant_id)
-    stored = finalize_document(deps, tenant_id, draft, draft_version=None, settings=settings, now=now)
+    stored = _number_and_freeze(deps, tenant_id, draft, draft_version=None)
     return publish(stored) if publish else stored
 
 
-def get_invoice(deps: Dependencies, tenant_id: str, document_id: str) -> StoredDocument:
-    stored = deps.documents.get(tenant_id, document_id) if is_document_id(document_id) else None
+def get_document(
+    deps: Dependencies, tenant_id: str, document_id: str, prefix: IdPrefix = INVOICE_PREFIX
+) -> StoredDocument:
+    """A document of the resource that `prefix` names; another tenant's, or another resource's, is
+    not found."""
+    stored = deps.documents.get(tenant_id, document_id) if is_document_id(document_id, prefix) else None
     if stored is None:
-        raise NotFound(f"no invoice {document_id[:64]!r}", field="id")
+        raise NotFound(f"no {RESOURCE_OF_PREFIX[prefix]} {document_id[:64]!r}", field="id")
     return stored
 
 
+def get_invoice(deps: Dependencies, tenant_id: str, document_id: str) -> StoredDocument:
+    return get_document(deps, tenant_id, document_id, INVOICE_PREFIX)
+
+
 def update_draft(
-    deps: Dependencies, tenant_id: str, document_id: str, changes: dict[str, Any]
+    deps: Dependencies,
+    tenant_id: str,
+    document_id: str,
+    changes: dict[str, Any],
+    prefix: IdPrefix = INVOICE_PREFIX,
 ) -> StoredDocument:
-    stored = get_invoice(deps, tenant_id, document_id)
+    stored = get_document(deps, tenant_id, document_id, prefix)
     if "customer" in changes and "customer_id" not in changes:
         changes = changes | {"customer_id": None}  # a customer given in full replaces a named one
     revised = revise_draft(stored.document, with_named_customer(deps, tenant_id, changes))
+    revised = with_deposits(deps, tenant_id, revised)
     return deps.documents.replace_draft(tenant_id, revised, version=stored.version)
 
 
@@ -81,21 +87,25 @@ def convert_proforma(deps: Dependencies, tenant_id: str, proforma_id: str) -> St
     return deps.documents.convert(tenant_id, stored, invoice)
 
 
-def delete_draft(deps: Dependencies, tenant_id: str, document_id: str) -> None:
-    if not is_document_id(document_id) or not deps.documents.delete_draft(tenant_id, document_id):
-        raise NotFound(f"no invoice {document_id[:64]!r}", field="id")
+def delete_draft(
+    deps: Dependencies, tenant_id: str, document_id: str, prefix: IdPrefix = INVOICE_PREFIX
+) -> None:
+    """Delete a draft; one made from a quote leaves the quote free to be invoiced again."""
+    if not is_document_id(document_id, prefix) or not deps.documents.delete_draft(tenant_id, document_id):
+        raise NotFound(f"no {RESOURCE_OF_PREFIX[prefix]} {document_id[:64]!r}", field="id")
 
 
-def finalize_invoice(
+def finalize_draft(
     deps: Dependencies,
     tenant_id: str,
     document_id: str,
     *,
     publish: Publisher,
+    prefix: IdPrefix = INVOICE_PREFIX,
 ) -> StoredDocument:
     """Number and freeze a draft, then render it. On a finalized document whose files a failure
     left unwritten, finish that job instead; on a complete one, refuse."""
-    stored = get_invoice(deps, tenant_id, document_id)
+    stored = get_document(deps, tenant_id, document_id, prefix)
     document = stored.document
     if not document.is_draft:
         if document.language in stored.rendered_locales:
@@ -107,11 +117,23 @@ def finalize_invoice(
         # The invoice keeps the customer as it is at finalization, whatever becomes of it later.
         customer = get_customer(deps, tenant_id, document.customer_id, field="customer_id").customer
         document = document.model_copy(update={"customer": customer})
-    settings = deps.tenants.settings(tenant_id)
-    finalized = finalize_document(
-        deps, tenant_id, document, draft_version=stored.version, settings=settings, now=utc_now()
+    return publish(_number_and_freeze(deps, tenant_id, document, draft_version=stored.version))
+
+
+def _number_and_freeze(
+    deps: Dependencies, tenant_id: str, document: Document, *, draft_version: int | None
+) -> StoredDocument:
+    """Finalize with the deposits deducted as they stand now, each marked deducted in the same commit."""
+    document = with_deposits(deps, tenant_id, document)
+    return finalize_document(
+        deps,
+        tenant_id,
+        document,
+        draft_version=draft_version,
+        settings=deps.tenants.settings(tenant_id),
+        now=utc_now(),
+        related=deposit_deductions(deps, tenant_id) if document.deposit_ids else None,
     )
-    return publish(finalized)
 
 
 def document_link(

@@ -47,7 +47,7 @@ POLL_SECONDS = (0.002, 0.04)
 CONTENTION_RETRIES = 5
 
 
-Related = Callable[[Document], dict[str, Any]]
+Related = Callable[[Document], list[dict[str, Any]]]
 
 
 class NumberingBusy(DomainError):
@@ -150,6 +150,7 @@ class _Commit:
             number=number,
             issue_date=self.issue_date,
             default_terms=self.settings.payment_terms,
+            quote_validity_days=self.settings.quote_validity_days,
             now=self.now,
         )
         try:

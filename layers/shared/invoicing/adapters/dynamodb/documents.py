@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from botocore.exceptions import ClientError
 
 from invoicing.adapters.aws import error_code
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
 from invoicing.domain.errors import DomainError, StateConflict
-from invoicing.domain.model import CreditNoteRef, Document, Payment, Totals
+from invoicing.domain.model import CreditNoteRef, Document, Payment, QuoteInvoice, Totals
 from invoicing.domain.payments import settled
 
 if TYPE_CHECKING:
@@ -66,8 +67,21 @@ class DocumentTable:
             (CreditNoteRef.model_validate_json(note) for note in values.get("credit_notes", {}).values()),
             key=lambda note: note.number,
         )
-        if values.get("converted_to"):
-            document = document.model_copy(update={"converted_to": values["converted_to"]})
+        links = {name: values[name] for name in ("converted_to", "deducted_by") if values.get(name)}
+        if document.type == "quote" and not document.is_draft:
+            # A quote's decision and invoices come after it was frozen, kept beside its body.
+            links |= {
+                "status": values["status"],
+                "decided_at": datetime.fromisoformat(values["decided_at"])
+                if values.get("decided_at")
+                else None,
+                "invoices": [
+                    QuoteInvoice.model_validate_json(link)
+                    for link in sorted(values.get("invoices", {}).values())
+                ],
+            }
+        if links:
+            document = document.model_copy(update=links)
         return StoredDocument(
             settled(document, payments, credit_notes),
             int(values["version"]),
@@ -137,7 +151,7 @@ class DocumentTable:
                 TableName=self._table,
                 Key=key(tenant_pk(tenant_id), f"DOC#{document_id}"),
                 ConditionExpression="attribute_exists(pk) AND #status = :draft "
-                "AND attribute_not_exists(converted_to)",
+                "AND attribute_not_exists(converted_to) AND attribute_not_exists(quote_id)",
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues=to_item({":draft": "draft"}),
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
@@ -148,6 +162,10 @@ class DocumentTable:
             current = cast("dict[str, Any]", error.response.get("Item") or {})
             if not current:
                 return False
+            values = from_item(current)
+            if values.get("quote_id") and values["status"] == "draft" and "converted_to" not in values:
+                self._delete_quote_draft(tenant_id, values)
+                return True
             if "converted_to" in current:
                 raise StateConflict("a proforma that became an invoice is kept", code="converted") from None
             raise StateConflict(
@@ -155,6 +173,46 @@ class DocumentTable:
                 code="already_finalized",
             ) from None
         return True
+
+    def _delete_quote_draft(self, tenant_id: str, values: dict[str, Any]) -> None:
+        """Delete a draft made from a quote and its link there: a final invoice's deletion lets the
+        quote be invoiced again, a deposit's gives its percentage back."""
+        full = values["type"] == "invoice"
+        release = ", invoiced_by SET #status = :accepted" if full else ""
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": key(tenant_pk(tenant_id), f"DOC#{values['id']}"),
+                            "ConditionExpression": "#status = :draft AND version = :version",
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": to_item(
+                                {":draft": "draft", ":version": values["version"]}
+                            ),
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": key(tenant_pk(tenant_id), f"DOC#{values['quote_id']}"),
+                            "UpdateExpression": f"REMOVE invoices.#link{release} ADD version :one",
+                            "ExpressionAttributeNames": {"#link": values["id"]}
+                            | ({"#status": "status"} if full else {}),
+                            "ExpressionAttributeValues": to_item(
+                                {":one": 1} | ({":accepted": "accepted"} if full else {})
+                            ),
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error_code(error) != "TransactionCanceledException":
+                raise
+            raise StateConflict(
+                "the draft was finalized or changed by another request: read it again", code="conflict"
+            ) from None
 
     def write_settlement(self, tenant_id: str, after: Document, *, before: Document) -> None:
         """Write the one payment `after` adds to or removes from `before`, with the amounts it leaves,
@@ -176,13 +234,15 @@ class DocumentTable:
             f"SET {collection}.#entry = :entry," if value is not None else f"REMOVE {collection}.#entry SET"
         )
         exists = "attribute_not_exists" if value is not None else "attribute_exists"
+        # A deposit that a final invoice deducts is credited through that invoice, never directly.
+        undeducted = " AND attribute_not_exists(deducted_by)" if collection == "credit_notes" else ""
         return {
             "TableName": self._table,
             "Key": key(tenant_pk(tenant_id), f"DOC#{after.id}"),
             "UpdateExpression": f"{change} amount_paid = :paid, credited = :credited, amount_due = :due, "
             "#status = :status",
             "ConditionExpression": f"{exists}({collection}.#entry) AND amount_paid = :paid_before "
-            "AND credited = :credited_before AND #status <> :draft",
+            f"AND credited = :credited_before AND #status <> :draft{undeducted}",
             "ExpressionAttributeNames": {"#entry": entry_id, "#status": "status"},
             "ExpressionAttributeValues": to_item(
                 ({":entry": value} if value is not None else {})
@@ -193,6 +253,26 @@ class DocumentTable:
                     ":status": after.status,
                     ":paid_before": before.amount_paid,
                     ":credited_before": before.amount_credited,
+                    ":draft": "draft",
+                }
+            ),
+        }
+
+    def deduction_update(self, tenant_id: str, deposit: Document, *, final_id: str) -> dict[str, Any]:
+        """An Update marking `deposit` as deducted by the final invoice, provided it is deducted by no
+        other and nothing was credited on it since the caller read it."""
+        return {
+            "TableName": self._table,
+            "Key": key(tenant_pk(tenant_id), f"DOC#{deposit.id}"),
+            "UpdateExpression": "SET deducted_by = :final",
+            "ConditionExpression": "attribute_not_exists(deducted_by) AND credited = :credited "
+            "AND #type = :deposit AND #status <> :draft",
+            "ExpressionAttributeNames": {"#type": "type", "#status": "status"},
+            "ExpressionAttributeValues": to_item(
+                {
+                    ":final": final_id,
+                    ":credited": deposit.totals.amount_credited,
+                    ":deposit": "deposit",
                     ":draft": "draft",
                 }
             ),
@@ -227,7 +307,7 @@ def document_item(tenant_id: str, document: Document, *, version: int) -> dict[s
         )
     return key(tenant_pk(tenant_id), f"DOC#{document.id}") | to_item(
         {
-            "gsi1pk": listing_pk(tenant_id),
+            "gsi1pk": listing_pk(tenant_id, collection_of_type(document.type)),
             "gsi1sk": listing_position(document),
             "id": document.id,
             "type": document.type,
@@ -235,6 +315,8 @@ def document_item(tenant_id: str, document: Document, *, version: int) -> dict[s
             "number": document.number,
             "issue_date": document.issue_date.isoformat() if document.issue_date else None,
             "due_date": document.due_date.isoformat() if document.due_date else None,
+            "valid_until": document.valid_until.isoformat() if document.valid_until else None,
+            "quote_id": document.quote.id if document.quote else None,
             "customer_name": document.customer.name,
             "customer_key": document.customer.name.casefold(),
             "currency": document.currency,
@@ -244,6 +326,7 @@ def document_item(tenant_id: str, document: Document, *, version: int) -> dict[s
             "credited": document.totals.amount_credited,
             "payments": {},
             "credit_notes": {},
+            "invoices": {} if document.type == "quote" else None,
             "created_at": document.created_at.isoformat(),
             "version": version,
             "body": body,
@@ -251,8 +334,16 @@ def document_item(tenant_id: str, document: Document, *, version: int) -> dict[s
     )
 
 
-def listing_pk(tenant_id: str) -> str:
-    return f"TENANT#{tenant_id}#DOCS"
+Collection = Literal["DOCS", "QUOTES"]
+
+
+def collection_of_type(document_type: str) -> Collection:
+    """Quotes are listed apart from the documents of the books (invoices, credit notes...)."""
+    return "QUOTES" if document_type == "quote" else "DOCS"
+
+
+def listing_pk(tenant_id: str, collection: Collection) -> str:
+    return f"TENANT#{tenant_id}#{collection}"
 
 
 def listing_position(document: Document) -> str:

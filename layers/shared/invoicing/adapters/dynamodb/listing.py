@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from invoicing.adapters.dynamodb.documents import listing_pk
+from invoicing.adapters.dynamodb.documents import Collection, listing_pk
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
 
 if TYPE_CHECKING:
@@ -79,7 +79,9 @@ class DocumentListing:
         self._client = client
         self._table = table_name
 
-    def page(self, tenant_id: str, filters: ListFilters, *, after: str | None, limit: int) -> Page:
+    def page(
+        self, tenant_id: str, filters: ListFilters, *, collection: Collection, after: str | None, limit: int
+    ) -> Page:
         """Up to `limit` summaries after `after`; `next_position` is None when none are left."""
         expression, names, values = _filter_expression(filters)
         query: dict[str, Any] = {
@@ -94,14 +96,14 @@ class DocumentListing:
             query["FilterExpression"] = expression
         if names:
             query["ExpressionAttributeNames"] = names
-        query["ExpressionAttributeValues"] = to_item({":tenant": listing_pk(tenant_id)} | values)
+        query["ExpressionAttributeValues"] = to_item({":tenant": listing_pk(tenant_id, collection)} | values)
 
         found: list[dict[str, Any]] = []
         read_units = Decimal(0)
         position = after
         for _ in range(MAX_QUERIES):
             if position is not None:
-                query["ExclusiveStartKey"] = self._start_key(tenant_id, position)
+                query["ExclusiveStartKey"] = self._start_key(tenant_id, collection, position)
             response = self._client.query(**query)
             read_units += Decimal(str(response.get("ConsumedCapacity", {}).get("CapacityUnits", 0)))
             for item in response.get("Items", []):
@@ -115,10 +117,10 @@ class DocumentListing:
         return Page(found, position, read_units)
 
     @staticmethod
-    def _start_key(tenant_id: str, position: str) -> dict[str, Any]:
+    def _start_key(tenant_id: str, collection: Collection, position: str) -> dict[str, Any]:
         document_id = position.rsplit("#", 1)[1]
         return key(tenant_pk(tenant_id), f"DOC#{document_id}") | to_item(
-            {"gsi1pk": listing_pk(tenant_id), "gsi1sk": position}
+            {"gsi1pk": listing_pk(tenant_id, collection), "gsi1sk": position}
         )
 
     def by_number(self, tenant_id: str, number: str) -> dict[str, Any] | None:
@@ -132,8 +134,8 @@ class DocumentListing:
         item = self._client.get_item(
             TableName=self._table,
             Key=key(tenant_pk(tenant_id), f"DOC#{document_id}"),
-            ProjectionExpression="id, #type, #status, #number, issue_date, due_date, customer_name, "
-            "customer_key, currency, total_incl_tax, amount_due, created_at, gsi1sk",
+            ProjectionExpression="id, #type, #status, #number, issue_date, due_date, valid_until, "
+            "customer_name, customer_key, currency, total_incl_tax, amount_due, created_at, gsi1sk",
             ExpressionAttributeNames={"#type": "type", "#status": "status", "#number": "number"},
         ).get("Item")
         return from_item(item) if item else None

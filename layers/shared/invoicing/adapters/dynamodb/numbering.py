@@ -52,7 +52,8 @@ class LeaseLost(Exception):
 
 
 class RelatedChanged(Exception):
-    """The document the transaction also updates (the invoice a credit note corrects) changed meanwhile."""
+    """A document the transaction also updates (the invoice a credit note corrects, a deposit a final
+    invoice deducts) changed meanwhile."""
 
 
 class TransactionContention(Exception):
@@ -131,10 +132,11 @@ class SeriesTable:
         following: CounterState,
         draft_version: int | None,
         lease_owner: str,
-        related: dict[str, Any] | None = None,
+        related: list[dict[str, Any]] | None = None,
     ) -> StoredDocument:
         """Counter (its lease released), number reservation, frozen document and the `related`
-        update (the invoice a credit note corrects): all or nothing.
+        updates (the invoice a credit note corrects, the deposits a final invoice deducts): all or
+        nothing.
 
         `draft_version` is the version of the stored draft that was frozen, or None when the
         document is created finalized.
@@ -180,8 +182,7 @@ class SeriesTable:
             },
             {"Put": self._frozen_document(tenant_id, document, version=version, draft_version=draft_version)},
         ]
-        if related is not None:
-            items.append({"Update": related})
+        items.extend({"Update": update} for update in related or ())
         try:
             self._client.transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", items))
         except ClientError as error:
@@ -210,7 +211,7 @@ class SeriesTable:
         failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
         if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
             raise TransactionContention from error
-        if len(failed) == 4 and failed[3]:
+        if any(failed[3:]):
             raise RelatedChanged from error
         if len(failed) >= 3:
             counter, number, frozen = failed[:3]

@@ -30,5 +30,5 @@ def finalize_invoice(invoice_id: str) -> InvoiceResponse:
     def render_and_store(stored: StoredDocument) -> StoredDocument:
         return publish(deps, tenant_id, stored, stored.document.language)
 
-    stored = invoices.finalize_invoice(deps, tenant_id, invoice_id, publish=render_and_store)
+    stored = invoices.finalize_draft(deps, tenant_id, invoice_id, publish=render_and_store)
     return invoice_response(deps, tenant_id, stored, api_base_url(router))

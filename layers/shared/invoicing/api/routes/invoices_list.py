@@ -12,8 +12,8 @@ from invoicing.adapters.dynamodb.listing import ListFilters
 from invoicing.api.resolver import tenant_of
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceList, InvoiceSummary
 from invoicing.domain.model import DocumentType, Status
+from invoicing.services import listing
 from invoicing.services.dependencies import from_environment
-from invoicing.services.listing import list_invoices
 
 router = Router()
 
@@ -36,17 +36,18 @@ def list_documents(
     filters = ListFilters(
         status=status, type=type, customer=customer, issued_from=issued_from, issued_to=issued_to
     )
-    listing = list_invoices(
+    page = listing.list_documents(
         from_environment(),
         tenant_of(router),
         filters,
+        collection="DOCS",
         overdue=overdue,
         number=number,
         cursor=cursor,
         limit=limit,
     )
     return InvoiceList(
-        data=[InvoiceSummary.model_validate(summary) for summary in listing.summaries],
-        has_more=listing.next_cursor is not None,
-        next_cursor=listing.next_cursor,
+        data=[InvoiceSummary.model_validate(summary) for summary in page.summaries],
+        has_more=page.next_cursor is not None,
+        next_cursor=page.next_cursor,
     )

@@ -1,0 +1,133 @@
+"""Quotes as documents: POST and GET /v1/quotes, GET, PATCH and DELETE /v1/quotes/{id}."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from invoicing.adapters.dynamodb.documents import StoredDocument
+from invoicing.adapters.dynamodb.listing import ListFilters
+from invoicing.api.resolver import api_base_url, tenant_of
+from invoicing.api.responses import created, invoice_response
+from invoicing.api.schemas import (
+    ERROR_RESPONSES,
+    QuoteCreate,
+    QuoteList,
+    QuoteResponse,
+    QuoteSummary,
+    QuoteUpdate,
+)
+from invoicing.domain.model import DocumentContent, Status
+from invoicing.domain.quotes import is_expired
+from invoicing.services import invoices, listing
+from invoicing.services.customers import with_named_customer
+from invoicing.services.dependencies import Dependencies, from_environment
+from invoicing.services.identifiers import QUOTE_PREFIX, tenant_today
+from invoicing.services.quotes import get_quote
+
+router = Router()
+
+
+def quote_response(deps: Dependencies, tenant_id: str, stored: StoredDocument) -> QuoteResponse:
+    response = invoice_response(deps, tenant_id, stored, api_base_url(router))
+    expired = is_expired(stored.document, tenant_today(deps, tenant_id))
+    return QuoteResponse.model_validate(response.model_dump() | {"expired": expired})
+
+
+def _publisher(deps: Dependencies, tenant_id: str) -> Any:
+    def publish(stored: StoredDocument) -> StoredDocument:
+        from invoicing.services.publishing import publish as render_and_store  # noqa: PLC0415
+
+        return render_and_store(deps, tenant_id, stored, stored.document.language)
+
+    return publish
+
+
+@router.post(
+    "/v1/quotes",
+    summary="Create a quote",
+    description="A draft by default; `finalize: true` numbers it in the quote series and renders it.",
+    responses={
+        201: {"description": "Created", "content": {"application/json": {"model": QuoteResponse}}},
+        **ERROR_RESPONSES,
+    },
+    tags=["quotes"],
+)
+def create_quote(body: QuoteCreate) -> Response[dict[str, Any]]:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+    fields = body.model_dump(mode="json", exclude_unset=True)
+    finalize = bool(fields.pop("finalize", False))
+    content = DocumentContent.model_validate(with_named_customer(deps, tenant_id, fields) | {"type": "quote"})
+    stored = invoices.create_invoice(
+        deps, tenant_id, content, finalize=finalize, publish=_publisher(deps, tenant_id), prefix=QUOTE_PREFIX
+    )
+    return created(quote_response(deps, tenant_id, stored), f"/v1/quotes/{stored.document.id}")
+
+
+@router.get("/v1/quotes", summary="List quotes", responses=ERROR_RESPONSES, tags=["quotes"])
+def list_quotes(
+    *,
+    status: Annotated[Status | None, Query()] = None,
+    customer: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="part of the name")
+    ] = None,
+    issued_from: Annotated[date | None, Query()] = None,
+    issued_to: Annotated[date | None, Query()] = None,
+    number: Annotated[str | None, Query(min_length=1, max_length=60)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> QuoteList:
+    filters = ListFilters(status=status, customer=customer, issued_from=issued_from, issued_to=issued_to)
+    page = listing.list_documents(
+        from_environment(),
+        tenant_of(router),
+        filters,
+        collection="QUOTES",
+        overdue=False,
+        number=number,
+        cursor=cursor,
+        limit=limit,
+    )
+    return QuoteList(
+        data=[QuoteSummary.model_validate(summary) for summary in page.summaries],
+        has_more=page.next_cursor is not None,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.get("/v1/quotes/<quote_id>", summary="Read a quote", responses=ERROR_RESPONSES, tags=["quotes"])
+def read_quote(quote_id: str) -> QuoteResponse:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+    return quote_response(deps, tenant_id, get_quote(deps, tenant_id, quote_id))
+
+
+@router.patch(
+    "/v1/quotes/<quote_id>",
+    summary="Change a draft quote",
+    description="Send only the fields to change; `lines` replaces all lines; null clears a field.",
+    responses=ERROR_RESPONSES,
+    tags=["quotes"],
+)
+def update_quote(quote_id: str, body: QuoteUpdate) -> QuoteResponse:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    stored = invoices.update_draft(deps, tenant_id, quote_id, changes, prefix=QUOTE_PREFIX)
+    return quote_response(deps, tenant_id, stored)
+
+
+@router.delete(
+    "/v1/quotes/<quote_id>",
+    summary="Delete a draft quote",
+    responses={204: {"description": "Deleted"}, **ERROR_RESPONSES},
+    tags=["quotes"],
+)
+def delete_quote(quote_id: str) -> Response[Any]:
+    invoices.delete_draft(from_environment(), tenant_of(router), quote_id, prefix=QUOTE_PREFIX)
+    return Response(status_code=204, body="")

@@ -1,0 +1,107 @@
+"""A quote's life once written: finalized and downloaded, accepted or declined, then invoiced."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from invoicing.adapters.dynamodb.documents import StoredDocument
+from invoicing.api.resolver import api_base_url, tenant_of
+from invoicing.api.responses import created, invoice_response
+from invoicing.api.routes.quotes import quote_response
+from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse, QuoteInvoiceCreate, QuoteResponse
+from invoicing.domain.model import Language
+from invoicing.services import invoices, quotes
+from invoicing.services.artifacts import Format
+from invoicing.services.dependencies import from_environment
+from invoicing.services.identifiers import QUOTE_PREFIX
+from invoicing.services.publishing import download_link, publish
+
+router = Router()
+
+
+@router.post(
+    "/v1/quotes/<quote_id>/finalize",
+    summary="Finalize a quote",
+    description="Numbers the quote in its own series, sets its validity (30 days by default) and renders it.",
+    responses=ERROR_RESPONSES,
+    tags=["quotes"],
+)
+def finalize_quote(quote_id: str) -> QuoteResponse:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+
+    def render_and_store(stored: StoredDocument) -> StoredDocument:
+        return publish(deps, tenant_id, stored, stored.document.language)
+
+    stored = invoices.finalize_draft(deps, tenant_id, quote_id, publish=render_and_store, prefix=QUOTE_PREFIX)
+    return quote_response(deps, tenant_id, stored)
+
+
+@router.get(
+    "/v1/quotes/<quote_id>/download",
+    summary="Download a quote",
+    responses={
+        303: {"description": "See the presigned S3 link in Location, valid 15 minutes"},
+        **ERROR_RESPONSES,
+    },
+    tags=["quotes"],
+)
+def download_quote(
+    quote_id: str,
+    format: Annotated[Format, Query(description="pdf or html")] = "pdf",
+    locale: Annotated[Language | None, Query(description="fr or en; the quote's language by default")] = None,
+) -> Response[Any]:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+    stored = quotes.get_quote(deps, tenant_id, quote_id)
+    url = download_link(deps, tenant_id, stored, locale or stored.document.language, format)
+    return Response(status_code=303, headers={"Location": url, "Cache-Control": "no-store"}, body="")
+
+
+@router.post(
+    "/v1/quotes/<quote_id>/accept",
+    summary="Record the customer's acceptance",
+    description="Only an open quote within its validity is accepted.",
+    responses=ERROR_RESPONSES,
+    tags=["quotes"],
+)
+def accept_quote(quote_id: str) -> QuoteResponse:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+    return quote_response(deps, tenant_id, quotes.decide_quote(deps, tenant_id, quote_id, "accepted"))
+
+
+@router.post(
+    "/v1/quotes/<quote_id>/decline",
+    summary="Record the customer's refusal",
+    responses=ERROR_RESPONSES,
+    tags=["quotes"],
+)
+def decline_quote(quote_id: str) -> QuoteResponse:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+    return quote_response(deps, tenant_id, quotes.decide_quote(deps, tenant_id, quote_id, "declined"))
+
+
+@router.post(
+    "/v1/quotes/<quote_id>/invoice",
+    summary="Invoice an accepted quote",
+    description="A draft invoice linked to the quote both ways: a deposit of `deposit_percent`, or the "
+    "final invoice of the whole quote, which deducts its deposits. A quote is invoiced in full once.",
+    responses={
+        201: {"description": "Created", "content": {"application/json": {"model": InvoiceResponse}}},
+        **ERROR_RESPONSES,
+    },
+    tags=["quotes"],
+)
+def invoice_quote(quote_id: str, body: QuoteInvoiceCreate | None = None) -> Response[dict[str, Any]]:
+    deps = from_environment()
+    tenant_id = tenant_of(router)
+    percent = body.deposit_percent if body is not None else None
+    stored = quotes.invoice_quote(deps, tenant_id, quote_id, deposit_percent=percent)
+    response = invoice_response(deps, tenant_id, stored, api_base_url(router))
+    return created(response, f"/v1/invoices/{stored.document.id}")
