@@ -92,7 +92,9 @@ def deposit_from_quote(
                 if len(quote.totals.vat) > 1
                 else ""
             ),
-            unit_price=round_money(percent_of(vat.base, percent), quote.currency),
+            # Rounded on the cumulated percentage, so deposits reaching 100 % add up to the quote's bases.
+            unit_price=round_money(percent_of(vat.base, taken + percent), quote.currency)
+            - round_money(percent_of(vat.base, taken), quote.currency),
             vat_rate=vat.rate,
         )
         for vat in quote.totals.vat
