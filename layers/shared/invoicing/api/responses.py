@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.api.schemas import InvoiceResponse, Links
+from invoicing.domain.model import EXTERNAL_TYPES
 from invoicing.services.artifacts import Format
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.identifiers import resource_path
@@ -20,7 +21,9 @@ def invoice_response(
 ) -> InvoiceResponse:
     document = stored.document
     links: dict[str, str | None] = {"pdf": None, "html": None}
-    if not document.is_draft:
+    if document.type in EXTERNAL_TYPES:
+        links["pdf"] = document_link(deps, tenant_id, stored, document.language, "pdf")
+    elif not document.is_draft:
         for fmt in get_args(Format):
             if document.language in stored.rendered_locales:
                 links[fmt] = document_link(deps, tenant_id, stored, document.language, fmt)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model,
 
 from invoicing.domain.fields import Amount, Name, Quantity, ShortText
 from invoicing.domain.model import (
+    EXTERNAL_TYPES,
     Contract,
     Customer,
     Document,
@@ -20,18 +21,45 @@ from invoicing.domain.model import (
     Status,
 )
 
+# A PDF in base64 fits in the 1 MB body with room for the document; larger ones come by file_url.
+MAX_BASE64_CHARS = 900_000
+
+
+class OriginalFile(Contract):
+    content_base64: str = Field(max_length=MAX_BASE64_CHARS, description="The PDF, base64-encoded.")
+
 
 class InvoiceCreate(DocumentContent):
     customer: Customer | None = Field(  # type: ignore[assignment]
         default=None, description="The customer itself, or customer_id to name one of /v1/customers."
     )
     finalize: bool = Field(default=False, description="Create the document numbered and final in one call.")
+    file: OriginalFile | None = Field(
+        default=None, description="An imported document's original PDF (external, external_credit)."
+    )
+    file_url: str | None = Field(
+        default=None,
+        max_length=2048,
+        validate_default=True,
+        description="Or an https URL the PDF is fetched from once (10 MB, 10 s; public hosts only).",
+    )
 
     @field_validator("type")
     @classmethod
     def _not_a_quote(cls, value: DocumentType) -> DocumentType:
         if value == "quote":
             raise ValueError("quotes are made with POST /v1/quotes")
+        return value
+
+    @field_validator("file_url")
+    @classmethod
+    def _one_original_for_imports(cls, value: str | None, info: ValidationInfo) -> str | None:
+        given = (value is not None) + (info.data.get("file") is not None)
+        if info.data.get("type") in EXTERNAL_TYPES:
+            if given != 1:
+                raise ValueError("an imported document needs its original PDF: file or file_url, one of them")
+        elif given:
+            raise ValueError("only an imported document (external, external_credit) carries an original file")
         return value
 
     @field_validator("due_date")
@@ -55,7 +83,7 @@ InvoiceUpdate: type[BaseModel] = create_model(
 
 # Quotes take the invoice's fields but those of invoices only: no type, due date, deposits or
 # external reference (a quote's validity is `valid_until`).
-_NOT_ON_QUOTES = {"type", "due_date", "deposit_ids", "external_ref"}
+_NOT_ON_QUOTES = {"type", "due_date", "deposit_ids", "external_ref", "file", "file_url"}
 _QUOTE_FIELDS: dict[str, Any] = {
     name: (field.annotation, field)
     for name, field in InvoiceCreate.model_fields.items()
@@ -125,8 +153,12 @@ CustomerUpdate: type[BaseModel] = create_model(
 
 
 class Links(BaseModel):
-    pdf: str | None = Field(description="Presigned link, valid 15 minutes; null for a draft.")
-    html: str | None = Field(description="Presigned link, valid 15 minutes; null for a draft.")
+    pdf: str | None = Field(
+        description="Presigned link, valid 15 minutes; null for a draft. An import's original PDF."
+    )
+    html: str | None = Field(
+        description="Presigned link, valid 15 minutes; null for a draft and for an imported document."
+    )
 
 
 class InvoiceResponse(Document):

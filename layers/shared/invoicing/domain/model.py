@@ -118,7 +118,7 @@ class DocumentContent(Contract):
     customer_id: str | None = Field(
         default=None, max_length=40, description="A customer of /v1/customers, copied in at finalization."
     )
-    issue_date: date | None = None
+    issue_date: date | None = Field(default=None, validate_default=True)
     delivery_date: date | None = None
     currency: Currency = "EUR"
     language: Language = "fr"
@@ -137,6 +137,13 @@ class DocumentContent(Contract):
     )
     external_ref: ShortText | None = Field(default=None, validate_default=True)
     metadata: Metadata = Field(default_factory=dict)
+
+    @field_validator("issue_date")
+    @classmethod
+    def _imports_dated(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is None and info.data.get("type") in EXTERNAL_TYPES:
+            raise ValueError("an imported document keeps the issue date it had elsewhere: give it")
+        return value
 
     @field_validator("due_date")
     @classmethod

@@ -6,11 +6,13 @@ watermarked preview is rendered on each request under `previews/`, which a lifec
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from invoicing.adapters.s3 import Disposition
 from invoicing.domain.model import Document, Language
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 Format = Literal["pdf", "html"]
 FORMATS: dict[Format, tuple[str, Disposition]] = {
     "pdf": ("application/pdf", "attachment"),
@@ -19,13 +21,20 @@ FORMATS: dict[Format, tuple[str, Disposition]] = {
 
 
 def filename(document: Document, locale: Language, fmt: Format) -> str:
-    base = (document.number or f"draft-{document.id}").replace("/", "-")
+    """A file name safe in a Content-Disposition header: an imported document's number is the
+    client's text, so anything but letters, digits, `.`, `_` and `-` becomes `-`."""
+    base = _UNSAFE.sub("-", document.number or f"draft-{document.id}")
     suffix = "" if locale == document.language else f".{locale}"
     return f"{base}{suffix}.{fmt}"
 
 
 def document_key(tenant_id: str, document: Document, locale: Language, fmt: Format) -> str:
     return f"tenants/{tenant_id}/documents/{document.id}/{filename(document, locale, fmt)}"
+
+
+def original_key(tenant_id: str, document: Document) -> str:
+    """An imported document's original PDF, as the client gave it."""
+    return f"tenants/{tenant_id}/documents/{document.id}/original.pdf"
 
 
 def preview_key(tenant_id: str, document: Document, locale: Language, fmt: Format) -> str:

@@ -11,10 +11,12 @@ from functools import cache, cached_property
 from invoicing.adapters import aws
 from invoicing.adapters.dynamodb.customers import CustomerTable
 from invoicing.adapters.dynamodb.documents import DocumentTable
+from invoicing.adapters.dynamodb.imports import ImportTable
 from invoicing.adapters.dynamodb.listing import DocumentListing
 from invoicing.adapters.dynamodb.numbering import SeriesTable
 from invoicing.adapters.dynamodb.quotes import QuoteTable
 from invoicing.adapters.dynamodb.tenants import TenantTable
+from invoicing.adapters.remote_files import RemoteFiles
 from invoicing.adapters.s3 import DocumentStore
 
 
@@ -28,12 +30,20 @@ class Dependencies:
         return DocumentTable(aws.dynamodb(), aws.table_name())
 
     @cached_property
+    def imports(self) -> ImportTable:
+        return ImportTable(aws.dynamodb(), aws.table_name())
+
+    @cached_property
     def listing(self) -> DocumentListing:
         return DocumentListing(aws.dynamodb(), aws.table_name())
 
     @cached_property
     def quotes(self) -> QuoteTable:
         return QuoteTable(aws.dynamodb(), aws.table_name())
+
+    @cached_property
+    def remote_files(self) -> RemoteFiles:
+        return RemoteFiles()
 
     @cached_property
     def series(self) -> SeriesTable:

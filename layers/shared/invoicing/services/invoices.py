@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.domain.documents import draft_document, invoice_from_proforma, revise_draft
 from invoicing.domain.errors import NotFound, StateConflict
-from invoicing.domain.model import Document, DocumentContent, Language
-from invoicing.services.artifacts import FORMATS, Format, document_key, filename
+from invoicing.domain.model import EXTERNAL_TYPES, Document, DocumentContent, Language
+from invoicing.services.artifacts import FORMATS, Format, document_key, filename, original_key
 from invoicing.services.customers import get_customer, with_named_customer
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.deposits import deposit_deductions, with_deposits
@@ -108,7 +108,7 @@ def finalize_draft(
     stored = get_document(deps, tenant_id, document_id, prefix)
     document = stored.document
     if not document.is_draft:
-        if document.language in stored.rendered_locales:
+        if document.language in stored.rendered_locales or document.type in EXTERNAL_TYPES:
             raise StateConflict(
                 f"the document is already finalized as {document.number}", code="already_finalized"
             )
@@ -139,7 +139,16 @@ def _number_and_freeze(
 def document_link(
     deps: Dependencies, tenant_id: str, stored: StoredDocument, locale: Language, fmt: Format
 ) -> str:
+    """A finalized document's file; an imported one has only its original PDF."""
     document = stored.document
+    if document.type in EXTERNAL_TYPES:
+        if fmt != "pdf":
+            raise StateConflict("an imported document has only its original PDF", code="original_only")
+        return deps.store.link(
+            original_key(tenant_id, document),
+            filename=filename(document, document.language, "pdf"),
+            disposition="attachment",
+        )
     return deps.store.link(
         document_key(tenant_id, document, locale, fmt),
         filename=filename(document, locale, fmt),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from invoicing import rendering
 from invoicing.adapters.dynamodb.documents import StoredDocument
-from invoicing.domain.model import Document, Language, Seller
+from invoicing.domain.model import EXTERNAL_TYPES, Document, Language, Seller
 from invoicing.services.artifacts import FORMATS, Format, document_key, filename, preview_key
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.invoices import document_link
@@ -52,6 +52,6 @@ def download_link(
     if document.is_draft:
         seller = deps.tenants.settings(tenant_id).seller
         return preview_link(deps, tenant_id, document, seller=seller, locale=locale, fmt=fmt)
-    if locale not in stored.rendered_locales:
+    if locale not in stored.rendered_locales and document.type not in EXTERNAL_TYPES:
         publish(deps, tenant_id, stored, locale)
     return document_link(deps, tenant_id, stored, locale, fmt)

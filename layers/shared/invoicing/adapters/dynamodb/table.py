@@ -2,11 +2,13 @@
 
 pk `TENANT#<id>` holds everything a tenant owns, so no query can cross tenants:
   sk `DOC#<id>`          a document: compressed JSON body, plus the fields lists read, the payments
-                         and credit notes settled against it, and gsi1pk/gsi1sk for the ByCreation
-                         index (`TENANT#<id>#DOCS`, `<created_at>#<id>`)
+                         and credit notes settled against it (a quote: its decision and the
+                         documents made from it), and gsi1pk/gsi1sk for the ByCreation index
+                         (`TENANT#<id>#DOCS`, or `TENANT#<id>#QUOTES` for quotes; `<created_at>#<id>`)
   sk `COUNTER#<series>`  the series' last number, its period and last issue date, and the lease
                          (lease_owner, lease_expires_at) that queues its writers
   sk `NUMBER#<number>`   a number's reservation: no two documents can ever hold it
+  sk `EXTREF#<ref>`      an imported document's external_ref: imported once per tenant
   sk `CUSTOMER#<id>`     a customer, ids ordered by creation time
   sk `SETTINGS`          the tenant's settings
 pk `APIKEY#<sha256>`, sk `APIKEY`: an API key's hash and its tenant (the key itself is never stored).

@@ -22,8 +22,8 @@ from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceCreate, InvoiceResponse
-from invoicing.domain.model import DocumentContent
-from invoicing.services import invoices
+from invoicing.domain.model import EXTERNAL_TYPES, DocumentContent
+from invoicing.services import imports, invoices
 from invoicing.services.customers import with_named_customer
 from invoicing.services.dependencies import Dependencies, from_environment
 
@@ -62,10 +62,16 @@ def _create(request: dict[str, Any]) -> dict[str, Any]:
     tenant_id = request["tenant_id"]
     fields = dict(request["payload"])
     finalize = bool(fields.pop("finalize", False))
+    file, url = fields.pop("file", None), fields.pop("file_url", None)
     content = DocumentContent.model_validate(with_named_customer(deps, tenant_id, fields))
-    stored = invoices.create_invoice(
-        deps, tenant_id, content, finalize=finalize, publish=_publisher(deps, tenant_id)
-    )
+    if content.type in EXTERNAL_TYPES:
+        base64_body = file["content_base64"] if file else None
+        original, field = imports.original_from(deps, content_base64=base64_body, url=url)
+        stored = imports.import_external(deps, tenant_id, content, original=original, field=field)
+    else:
+        stored = invoices.create_invoice(
+            deps, tenant_id, content, finalize=finalize, publish=_publisher(deps, tenant_id)
+        )
     return invoice_response(deps, tenant_id, stored, request["base_url"]).model_dump(mode="json")
 
 
@@ -83,7 +89,9 @@ def create_once() -> Callable[..., dict[str, Any]]:
 @router.post(
     "/v1/invoices",
     summary="Create an invoice",
-    description="A draft by default; `finalize: true` numbers it, freezes it and renders its PDF at once.",
+    description="A draft by default; `finalize: true` numbers it, freezes it and renders its PDF at once. "
+    "An imported document (type external or external_credit) is recorded final under its external_ref, "
+    "with its original PDF given as `file` or fetched from `file_url`.",
     responses={
         201: {"description": "Created", "content": {"application/json": {"model": InvoiceResponse}}},
         **ERROR_RESPONSES,

@@ -1,0 +1,33 @@
+"""Documents issued elsewhere and imported (seed 000's `external`, Pennylane's import): recorded
+final as they came, under their own number, outside our series, with their original PDF."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from invoicing.domain.documents import check_due_date, draft_document
+from invoicing.domain.errors import InvalidDocument
+from invoicing.domain.model import EXTERNAL_TYPES, Document, DocumentContent
+
+PDF_MAGIC = b"%PDF-"
+
+
+def record_external(content: DocumentContent, *, document_id: str, now: datetime) -> Document:
+    """The imported document, final at once: its number is the external_ref it had elsewhere."""
+    assert content.type in EXTERNAL_TYPES
+    assert content.issue_date is not None
+    document = draft_document(content, document_id=document_id, now=now)
+    return document.model_copy(
+        update={
+            "status": "open",
+            "number": content.external_ref,
+            "due_date": check_due_date(document, content.issue_date, default_terms=None),
+            "finalized_at": now,
+        }
+    )
+
+
+def check_original(body: bytes, field: str) -> None:
+    """The original must be a PDF: it is what the customer received, and what we hand back."""
+    if not body.startswith(PDF_MAGIC):
+        raise InvalidDocument("the original file must be a PDF", field=field)
