@@ -64,7 +64,11 @@ def test_deposits_round_on_the_cumulated_percentage_so_they_add_up_to_the_quote(
 
 def test_the_final_invoice_names_the_quote_and_its_deposits():
     accepted = quote("100").model_copy(
-        update={"invoices": [QuoteInvoice(id="inv_a", type="deposit", deposit_percent=Decimal(30))]}
+        update={
+            "invoices": [
+                QuoteInvoice(id="inv_a", type="deposit", deposit_percent=Decimal(30), created_at=NOW)
+            ]
+        }
     )
     invoice, link = invoice_from_quote(accepted, document_id="inv_f", now=NOW)
     assert (invoice.type, invoice.deposit_ids, invoice.quote.number, invoice.valid_until) == (
@@ -73,7 +77,7 @@ def test_the_final_invoice_names_the_quote_and_its_deposits():
         "D1",
         None,
     )
-    assert link == QuoteInvoice(id="inv_f", type="invoice")
+    assert link == QuoteInvoice(id="inv_f", type="invoice", created_at=NOW)
     with pytest.raises(StateConflict) as refused:
         invoice_from_quote(accepted.model_copy(update={"status": "invoiced"}), document_id="x", now=NOW)
     assert refused.value.code == "quote_invoiced"

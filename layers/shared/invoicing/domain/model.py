@@ -277,6 +277,7 @@ class QuoteInvoice(Contract):
     id: str
     type: Literal["invoice", "deposit"]
     deposit_percent: Decimal | None = None
+    created_at: datetime
 
 
 class Document(DocumentContent):

@@ -66,7 +66,7 @@ def invoice_from_quote(quote: Document, *, document_id: str, now: datetime) -> t
     fields["deposit_ids"] = [link.id for link in quote.invoices if link.type == "deposit"]
     invoice = draft_document(DocumentContent.model_validate(fields), document_id=document_id, now=now)
     return invoice.model_copy(update={"quote": _reference(quote)}), QuoteInvoice(
-        id=document_id, type="invoice"
+        id=document_id, type="invoice", created_at=now
     )
 
 
@@ -115,5 +115,5 @@ def deposit_from_quote(
         | {"type": "deposit", "lines": [line.model_dump(mode="json", exclude_none=True) for line in lines]}
     )
     deposit = draft_document(content, document_id=document_id, now=now)
-    link = QuoteInvoice(id=document_id, type="deposit", deposit_percent=percent)
+    link = QuoteInvoice(id=document_id, type="deposit", deposit_percent=percent, created_at=now)
     return deposit.model_copy(update={"quote": _reference(quote)}), link

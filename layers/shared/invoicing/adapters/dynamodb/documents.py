@@ -75,10 +75,10 @@ class DocumentTable:
                 "decided_at": datetime.fromisoformat(values["decided_at"])
                 if values.get("decided_at")
                 else None,
-                "invoices": [
-                    QuoteInvoice.model_validate_json(link)
-                    for link in sorted(values.get("invoices", {}).values())
-                ],
+                "invoices": sorted(
+                    (QuoteInvoice.model_validate_json(link) for link in values.get("invoices", {}).values()),
+                    key=lambda link: (link.created_at, link.id),
+                ),
             }
         if links:
             document = document.model_copy(update=links)
