@@ -6,10 +6,12 @@ tests do); counts do not depend on the machine, so they need no baseline.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import boto3
 from moto import mock_aws
@@ -27,6 +29,49 @@ from tests.handlers.conftest import (
 from tests.handlers.test_payments import pay
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
+QUOTE = json.loads(sample_event("create_quote")["body"])
+ORIGINAL = base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()
+
+
+def _quote_operations(api: Api) -> list[tuple[str, Callable[[], object]]]:
+    """Each step keeps the ids the next ones need, as a client would."""
+    ids: dict[str, str] = {}
+
+    def keep(name: str, response: Any) -> None:
+        ids[name] = response.json()["id"]
+
+    return [
+        (
+            "create a quote with finalize: true",
+            lambda: keep("quote", api.quotes("POST", body=QUOTE | {"finalize": True})),
+        ),
+        ("accept a quote", lambda: api.quotes("POST", f"/{ids['quote']}/accept")),
+        (
+            "make a 30 % deposit of it",
+            lambda: keep(
+                "deposit", api.quotes("POST", f"/{ids['quote']}/invoice", body={"deposit_percent": "30"})
+            ),
+        ),
+        ("finalize the deposit", lambda: api.finalize(ids["deposit"])),
+        (
+            "make the final invoice of the quote",
+            lambda: keep("final", api.quotes("POST", f"/{ids['quote']}/invoice")),
+        ),
+        ("finalize it, deducting 1 deposit", lambda: api.finalize(ids["final"])),
+        (
+            "import an external invoice (base64 PDF)",
+            lambda: api.create(
+                INVOICE
+                | {
+                    "type": "external",
+                    "external_ref": "EXT-1",
+                    "issue_date": "2026-01-05",
+                    "file": {"content_base64": ORIGINAL},
+                },
+                headers={},
+            ),
+        ),
+    ]
 
 
 def _describe(calls: Counter[str]) -> str:
@@ -61,6 +106,7 @@ def measure() -> list[tuple[str, str, str, str]]:
                 lambda: api.credit(final_id, {"reason": "x", "lines": [{"index": 0}]}),
             ),
         ]
+        operations += _quote_operations(api)
         for name, action in operations:
             with counting_aws_calls() as calls:
                 action()

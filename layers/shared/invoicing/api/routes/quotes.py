@@ -34,7 +34,8 @@ router = Router()
 
 def quote_response(deps: Dependencies, tenant_id: str, stored: StoredDocument) -> QuoteResponse:
     response = invoice_response(deps, tenant_id, stored, api_base_url(router))
-    expired = is_expired(stored.document, tenant_today(deps, tenant_id))
+    # Only an open quote can expire: the others cost no read of the tenant's time zone.
+    expired = stored.document.status == "open" and is_expired(stored.document, tenant_today(deps, tenant_id))
     return QuoteResponse.model_validate(response.model_dump() | {"expired": expired})
 
 
