@@ -27,6 +27,19 @@ if TYPE_CHECKING:
 
     Publisher = Callable[[StoredDocument], StoredDocument]
 
+
+def publisher(deps: Dependencies, tenant_id: str) -> Publisher:
+    """Render a finalized document in its language and store its files; the renderer is imported on
+    first use, so a function that only sometimes renders (create: drafts) skips it at cold start."""
+
+    def publish(stored: StoredDocument) -> StoredDocument:
+        from invoicing.services.publishing import publish as render_and_store  # noqa: PLC0415
+
+        return render_and_store(deps, tenant_id, stored, stored.document.language)
+
+    return publish
+
+
 RESOURCE_OF_PREFIX: dict[IdPrefix, str] = {INVOICE_PREFIX: "invoice", QUOTE_PREFIX: "quote"}
 
 

@@ -17,6 +17,7 @@ from invoicing.domain.payments import settled
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 # DynamoDB items stop at 400 KB; the compressed document keeps well under with room for attributes.
 MAX_STORED_DOCUMENT_BYTES = 350_000
@@ -111,13 +112,7 @@ class DocumentTable:
         try:
             self._client.transact_write_items(
                 TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": document_item(tenant_id, invoice, version=1),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
+                    new_document_put(self._table, tenant_id, invoice),
                     {
                         "Update": {
                             "TableName": self._table,
@@ -340,6 +335,17 @@ Collection = Literal["DOCS", "QUOTES"]
 def collection_of_type(document_type: str) -> Collection:
     """Quotes are listed apart from the documents of the books (invoices, credit notes...)."""
     return "QUOTES" if document_type == "quote" else "DOCS"
+
+
+def new_document_put(table: str, tenant_id: str, document: Document) -> TransactWriteItemTypeDef:
+    """A transaction's Put of a new document, refused if its id were ever taken."""
+    return {
+        "Put": {
+            "TableName": table,
+            "Item": document_item(tenant_id, document, version=1),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }
 
 
 def listing_pk(tenant_id: str, collection: Collection) -> str:

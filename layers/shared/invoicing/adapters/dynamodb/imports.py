@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from botocore.exceptions import ClientError
 
 from invoicing.adapters.aws import error_code
-from invoicing.adapters.dynamodb.documents import StoredDocument, document_item
+from invoicing.adapters.dynamodb.documents import StoredDocument, new_document_put
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
 from invoicing.domain.errors import StateConflict
 from invoicing.domain.model import Document
@@ -31,13 +31,7 @@ class ImportTable:
         try:
             self._client.transact_write_items(
                 TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": document_item(tenant_id, document, version=1),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
+                    new_document_put(self._table, tenant_id, document),
                     {
                         "Put": {
                             "TableName": self._table,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from invoicing.adapters.aws import error_code
-from invoicing.adapters.dynamodb.documents import StoredDocument, document_item
+from invoicing.adapters.dynamodb.documents import StoredDocument, new_document_put
 from invoicing.adapters.dynamodb.table import key, tenant_pk, to_item
 from invoicing.domain.errors import StateConflict
 from invoicing.domain.model import Document, QuoteInvoice
@@ -65,13 +65,7 @@ class QuoteTable:
         try:
             self._client.transact_write_items(
                 TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": document_item(tenant_id, document, version=1),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
+                    new_document_put(self._table, tenant_id, document),
                     {
                         "Update": {
                             "TableName": self._table,

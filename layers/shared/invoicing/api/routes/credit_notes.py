@@ -7,13 +7,12 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, CreditNoteCreate, InvoiceResponse
+from invoicing.services import invoices
 from invoicing.services.credit_notes import credit_invoice
 from invoicing.services.dependencies import from_environment
-from invoicing.services.publishing import publish
 
 router = Router()
 
@@ -33,12 +32,14 @@ def issue_credit_note(invoice_id: str, body: CreditNoteCreate) -> Response[dict[
     deps = from_environment()
     tenant_id = tenant_of(router)
 
-    def render_and_store(stored: StoredDocument) -> StoredDocument:
-        return publish(deps, tenant_id, stored, stored.document.language)
-
     selection = [(line.index, line.quantity) for line in body.lines] if body.lines is not None else None
     stored = credit_invoice(
-        deps, tenant_id, invoice_id, reason=body.reason, selection=selection, publish=render_and_store
+        deps,
+        tenant_id,
+        invoice_id,
+        reason=body.reason,
+        selection=selection,
+        publish=invoices.publisher(deps, tenant_id),
     )
     response = invoice_response(deps, tenant_id, stored, api_base_url(router))
     return created(response, f"/v1/invoices/{stored.document.id}")

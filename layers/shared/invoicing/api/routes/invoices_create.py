@@ -18,14 +18,13 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 
 from invoicing.adapters import aws
-from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceCreate, InvoiceResponse
 from invoicing.domain.model import EXTERNAL_TYPES, DocumentContent
 from invoicing.services import imports, invoices
 from invoicing.services.customers import with_named_customer
-from invoicing.services.dependencies import Dependencies, from_environment
+from invoicing.services.dependencies import from_environment
 
 router = Router()
 
@@ -46,16 +45,6 @@ idempotency_config = IdempotencyConfig(
 )
 
 
-def _publisher(deps: Dependencies, tenant_id: str) -> Callable[[StoredDocument], StoredDocument]:
-    def publish(stored: StoredDocument) -> StoredDocument:
-        # Rendering loads only when a document is created finalized: a draft's cold start skips it.
-        from invoicing.services.publishing import publish as render_and_store  # noqa: PLC0415
-
-        return render_and_store(deps, tenant_id, stored, stored.document.language)
-
-    return publish
-
-
 def _create(request: dict[str, Any]) -> dict[str, Any]:
     """The payload is the validated body as JSON: plain data that Idempotency can hash and compare."""
     deps = from_environment()
@@ -70,7 +59,7 @@ def _create(request: dict[str, Any]) -> dict[str, Any]:
         stored = imports.import_external(deps, tenant_id, content, original=original, field=field)
     else:
         stored = invoices.create_invoice(
-            deps, tenant_id, content, finalize=finalize, publish=_publisher(deps, tenant_id)
+            deps, tenant_id, content, finalize=finalize, publish=invoices.publisher(deps, tenant_id)
         )
     return invoice_response(deps, tenant_id, stored, request["base_url"]).model_dump(mode="json")
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse
 from invoicing.services import invoices
 from invoicing.services.dependencies import from_environment
-from invoicing.services.publishing import publish
 
 router = Router()
 
@@ -27,8 +25,5 @@ def finalize_invoice(invoice_id: str) -> InvoiceResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)
 
-    def render_and_store(stored: StoredDocument) -> StoredDocument:
-        return publish(deps, tenant_id, stored, stored.document.language)
-
-    stored = invoices.finalize_draft(deps, tenant_id, invoice_id, publish=render_and_store)
+    stored = invoices.finalize_draft(deps, tenant_id, invoice_id, publish=invoices.publisher(deps, tenant_id))
     return invoice_response(deps, tenant_id, stored, api_base_url(router))

@@ -39,15 +39,6 @@ def quote_response(deps: Dependencies, tenant_id: str, stored: StoredDocument) -
     return QuoteResponse.model_validate(response.model_dump() | {"expired": expired})
 
 
-def _publisher(deps: Dependencies, tenant_id: str) -> Any:
-    def publish(stored: StoredDocument) -> StoredDocument:
-        from invoicing.services.publishing import publish as render_and_store  # noqa: PLC0415
-
-        return render_and_store(deps, tenant_id, stored, stored.document.language)
-
-    return publish
-
-
 @router.post(
     "/v1/quotes",
     summary="Create a quote",
@@ -65,7 +56,12 @@ def create_quote(body: QuoteCreate) -> Response[dict[str, Any]]:
     finalize = bool(fields.pop("finalize", False))
     content = DocumentContent.model_validate(with_named_customer(deps, tenant_id, fields) | {"type": "quote"})
     stored = invoices.create_invoice(
-        deps, tenant_id, content, finalize=finalize, publish=_publisher(deps, tenant_id), prefix=QUOTE_PREFIX
+        deps,
+        tenant_id,
+        content,
+        finalize=finalize,
+        publish=invoices.publisher(deps, tenant_id),
+        prefix=QUOTE_PREFIX,
     )
     return created(quote_response(deps, tenant_id, stored), f"/v1/quotes/{stored.document.id}")
 

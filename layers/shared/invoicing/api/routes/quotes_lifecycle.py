@@ -8,7 +8,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
 from invoicing.api.routes.quotes import quote_response
@@ -18,7 +17,7 @@ from invoicing.services import invoices, quotes
 from invoicing.services.artifacts import Format
 from invoicing.services.dependencies import from_environment
 from invoicing.services.identifiers import QUOTE_PREFIX
-from invoicing.services.publishing import download_link, publish
+from invoicing.services.publishing import download_link
 
 router = Router()
 
@@ -34,10 +33,9 @@ def finalize_quote(quote_id: str) -> QuoteResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)
 
-    def render_and_store(stored: StoredDocument) -> StoredDocument:
-        return publish(deps, tenant_id, stored, stored.document.language)
-
-    stored = invoices.finalize_draft(deps, tenant_id, quote_id, publish=render_and_store, prefix=QUOTE_PREFIX)
+    stored = invoices.finalize_draft(
+        deps, tenant_id, quote_id, publish=invoices.publisher(deps, tenant_id), prefix=QUOTE_PREFIX
+    )
     return quote_response(deps, tenant_id, stored)
 
 
