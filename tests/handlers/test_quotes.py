@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import boto3
+import pytest
 
-from tests.handlers.conftest import Api, sample_event
+from tests.handlers.conftest import Api, new_tenant, sample_event
 
 QUOTE = json.loads(sample_event("create_quote")["body"])  # 2 400 + 2 x 350, all at 20 %: 3 720 incl. VAT
 
@@ -209,3 +210,33 @@ def test_deposits_named_on_an_invoice_are_checked(api: Api):
     refused = api.finalize(second["id"])
     assert (refused.status, refused.json()["error"]["code"]) == (409, "deposit_deducted")
     assert api.read(second["id"]).json()["status"] == "draft"
+
+
+def test_another_tenants_quote_is_not_found(api: Api):
+    quote = accepted_quote(api)
+    stranger = Api(new_tenant())
+    for method, path in (("GET", ""), ("POST", "/accept"), ("POST", "/invoice"), ("GET", "/download")):
+        assert stranger.quotes(method, f"/{quote['id']}{path}").status == 404, path
+    assert stranger.quotes("GET").json()["data"] == []
+
+
+@pytest.mark.parametrize("percent", ["0", "-5", "100.5", "33.333", "abc", None])
+def test_impossible_deposit_percentages_are_refused(api: Api, percent):
+    quote = accepted_quote(api)
+    refused = api.quotes(
+        "POST", f"/{quote['id']}/invoice", body={"deposit_percent": percent} if percent else {"percent": 3}
+    )
+    assert refused.status == 422
+    assert api.quotes("GET", f"/{quote['id']}").json()["invoices"] == []
+
+
+def test_a_cursor_of_one_list_read_in_the_other_is_harmless(api: Api):
+    for _ in range(3):
+        open_quote(api)
+        create(api, json.loads(sample_event("create_invoice")["body"]))
+    invoices_cursor = api.list(limit="1").json()["next_cursor"]
+    quotes_cursor = api.quotes("GET", limit="1").json()["next_cursor"]
+    crossed = api.quotes("GET", cursor=invoices_cursor)
+    assert crossed.status == 200
+    assert all(entry["type"] == "quote" for entry in crossed.json()["data"])
+    assert all(entry["type"] == "invoice" for entry in api.list(cursor=quotes_cursor).json()["data"])

@@ -95,6 +95,7 @@ def test_a_deposit_partly_credited_is_deducted_for_what_is_left():
     [
         (finalized("invoice", 1_200, "F9"), "invalid_document"),
         (finalized("deposit", 1_200, "F9", currency="USD"), "invalid_document"),
+        (finalized("deposit", 1_200, "F9", customer={"name": "Other SA"}), "invalid_document"),
         (
             finalized("deposit", 1_200, "F9").model_copy(update={"deducted_by": "inv_other"}),
             "deposit_deducted",

@@ -32,6 +32,12 @@ def deposit_ref(final: Document, deposit: Document, position: int) -> DepositRef
             f"the deposit invoice {deposit.number} is in {deposit.currency}, not {final.currency}",
             field=field,
         )
+    if deposit.customer.name.casefold() != final.customer.name.casefold():
+        raise InvalidDocument(
+            f"the deposit invoice {deposit.number} was issued to {deposit.customer.name}, "
+            f"not {final.customer.name}",
+            field=field,
+        )
     if deposit.deducted_by not in (None, final.id):
         raise StateConflict(
             f"the deposit invoice {deposit.number} is already deducted by invoice {deposit.deducted_by}",
