@@ -21,6 +21,7 @@ FUNCTIONS = [
     "finalize_invoice",
     "download_invoice",
     "credit_notes",
+    "quotes",
 ]
 REPEAT = 5
 
