@@ -113,6 +113,13 @@ class PaymentCreate(Contract):
     method: PaymentMethod = "transfer"
     reference: ShortText | None = None
 
+    @field_validator("method")
+    @classmethod
+    def _not_a_refund(cls, value: PaymentMethod) -> PaymentMethod:
+        if value == "refund":
+            raise ValueError("a refund is recorded with a credit note, not as a payment")
+        return value
+
 
 class CreditedLine(Contract):
     index: int = Field(ge=0, lt=1000, description="The invoice line's position, from 0.")

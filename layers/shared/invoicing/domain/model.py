@@ -32,7 +32,7 @@ DocumentType = Literal[
 ]
 Language = Literal["fr", "en"]
 Status = Literal["draft", "open", "partially_paid", "paid", "credited", "accepted", "declined", "invoiced"]
-PaymentMethod = Literal["transfer", "card", "direct_debit", "check", "cash", "other"]
+PaymentMethod = Literal["transfer", "card", "direct_debit", "check", "cash", "other", "refund"]
 LineKind = Literal["item", "section", "comment"]
 
 MAX_LINES = 1000
@@ -209,6 +209,11 @@ class Totals(Contract):
     amount_credited: Decimal = Decimal(0)
     amount_deposits: Decimal = Field(
         default=Decimal(0), description="Deposit invoices deducted by this final invoice, incl. tax."
+    )
+    rounding: Decimal = Field(
+        default=Decimal(0),
+        description="EN 16931 BT-114: what brings the amount due to what a shop charged, when its own "
+        "rounding of VAT differs from the per-rate computation; zero on documents made through the API.",
     )
     amount_due: Decimal
 

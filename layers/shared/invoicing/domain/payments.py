@@ -27,10 +27,9 @@ def settled(document: Document, payments: list[Payment], credit_notes: list[Cred
         return document
     paid = round_money(sum((payment.amount for payment in payments), Decimal(0)), document.currency)
     credited = round_money(sum((note.amount for note in credit_notes), Decimal(0)), document.currency)
-    due = document.totals.total_incl_tax - document.totals.amount_deposits - paid - credited
-    totals = document.totals.model_copy(
-        update={"amount_paid": paid, "amount_credited": credited, "amount_due": due}
-    )
+    totals = document.totals
+    due = totals.total_incl_tax + totals.rounding - totals.amount_deposits - paid - credited
+    totals = totals.model_copy(update={"amount_paid": paid, "amount_credited": credited, "amount_due": due})
     return document.model_copy(
         update={
             "payments": payments,

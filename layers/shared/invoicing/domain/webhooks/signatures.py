@@ -50,7 +50,9 @@ def verify_stripe(header: str | None, body: bytes, secret: str, *, now: float) -
     # Compare against every v1 without stopping early: the time taken says nothing of which matched.
     matched = [hmac.compare_digest(expected, signature) for signature in signatures]
     if not any(matched):
-        raise SignatureRefused("no v1 signature matches the endpoint's secret", field="header.Stripe-Signature")
+        raise SignatureRefused(
+            "no v1 signature matches the endpoint's secret", field="header.Stripe-Signature"
+        )
 
 
 def verify_base64_hmac(header: str | None, body: bytes, secret: str, *, header_name: str) -> None:

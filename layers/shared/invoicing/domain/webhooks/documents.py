@@ -1,0 +1,132 @@
+"""A shop's order as an invoice, and its refund as a credit note, to the cent of what was charged.
+
+Lines keep the shop's quantities and nets; VAT is computed per rate on the summed bases as for
+every invoice (EN 16931 BR-CO-17). A shop that rounds VAT per line can land a cent or two away:
+that difference is shown as the invoice's rounding amount (BT-114), never hidden in a price, and an
+order whose lines are further from what was charged is refused rather than invoiced wrong.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from invoicing.domain.documents import draft_document
+from invoicing.domain.errors import InvalidDocument
+from invoicing.domain.model import Document, DocumentContent, Line, Totals
+from invoicing.domain.money import minor_unit, round_money
+from invoicing.domain.totals import allocate
+from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, ShopRefund, UnreadableEvent
+
+_PRICE_PLACES = Decimal("0.000001")
+
+
+def _net(line: OrderLine, prices_include_tax: bool, currency: str) -> Decimal:
+    if not prices_include_tax:
+        return line.amount
+    if line.tax is not None:
+        return line.amount - line.tax  # the shop's own split of the price it displayed
+    return round_money(line.amount * 100 / (100 + line.vat_rate), currency)
+
+
+def _document_line(line: OrderLine, net: Decimal, currency: str) -> Line:
+    """The shop's quantity and a unit price that gives back its net to the cent, or else the line as
+    one unit (its title saying how many)."""
+    if line.quantity > 0:
+        unit = (net / line.quantity).quantize(_PRICE_PLACES)
+        if round_money(unit * line.quantity, currency) == net:
+            return Line(title=line.title, quantity=line.quantity, unit_price=unit, vat_rate=line.vat_rate)
+    return Line(
+        title=f"{line.quantity.normalize()} x {line.title}"[:500], unit_price=net, vat_rate=line.vat_rate
+    )
+
+
+def _with_rounding(document: Document, charged: Decimal, lines: int) -> Document:
+    difference = charged - document.totals.total_incl_tax
+    tolerance = minor_unit(document.currency) * max(1, lines)
+    if abs(difference) > tolerance:
+        raise UnreadableEvent(
+            f"the lines add up to {document.totals.total_incl_tax} {document.currency} but "
+            f"{charged} {document.currency} was charged: the event lacks something an invoice needs",
+            field="lines",
+        )
+    totals: Totals = document.totals.model_copy(
+        update={"rounding": difference, "amount_due": document.totals.total_incl_tax + difference}
+    )
+    return document.model_copy(update={"totals": totals})
+
+
+def _exemption(rates: list[Decimal], vat_exemption: str | None) -> str | None:
+    if any(rate == 0 for rate in rates) and not vat_exemption:
+        raise UnreadableEvent(
+            "a line carries no VAT and the webhook endpoint names no vat_exemption mention to print",
+            field="vat_exemption",
+        )
+    return vat_exemption if any(rate == 0 for rate in rates) else None
+
+
+def invoice_from_order(
+    order: ShopOrder, *, document_id: str, now: datetime, language: str, vat_exemption: str | None
+) -> Document:
+    """The draft invoice of a paid order, its amount due exactly what the customer paid."""
+    lines = [
+        _document_line(line, _net(line, order.prices_include_tax, order.currency), order.currency)
+        for line in order.lines
+    ]
+    content = DocumentContent.model_validate(
+        {
+            "customer": order.customer,
+            "currency": order.currency,
+            "language": language,
+            "title": f"Commande {order.reference}"[:200],
+            "payment_terms": "0",
+            "lines": lines,
+            "vat_exemption": _exemption([line.vat_rate for line in order.lines], vat_exemption),
+            "metadata": {"provider": order.provider, "order": order.reference[:100]},
+        }
+    )
+    draft = draft_document(content, document_id=document_id, now=now)
+    return _with_rounding(draft, order.paid, len(lines))
+
+
+def refund_lines(invoice: Document, amount: Decimal) -> list[Line]:
+    """A refund of an amount, tax included, spread over the invoice's VAT rates in proportion to
+    what each rate weighs in its total: what the shop refunded carried VAT at those rates."""
+    if not 0 < amount <= invoice.totals.total_incl_tax + invoice.totals.rounding:
+        raise InvalidDocument(
+            f"a refund of {amount} {invoice.currency} on an invoice of "
+            f"{invoice.totals.total_incl_tax} {invoice.currency}",
+            field="amount",
+        )
+    weights = [vat.base + vat.amount for vat in invoice.totals.vat]
+    shares = allocate(amount, weights, minor_unit(invoice.currency))
+    return [
+        Line(
+            title="Remboursement" if invoice.language == "fr" else "Refund",
+            unit_price=round_money(share * 100 / (100 + vat.rate), invoice.currency),
+            vat_rate=vat.rate,
+        )
+        for vat, share in zip(invoice.totals.vat, shares, strict=True)
+        if share != 0
+    ]
+
+
+def credit_note_from_refund(
+    refund: ShopRefund, invoice: Document, amount: Decimal, *, document_id: str, now: datetime
+) -> Document:
+    """The draft credit note of a refund, its total what was refunded, to the cent."""
+    lines = refund_lines(invoice, amount)
+    content = DocumentContent.model_validate(
+        {
+            "type": "credit_note",
+            "customer": invoice.customer,
+            "currency": invoice.currency,
+            "language": invoice.language,
+            "payment_terms": "0",
+            "lines": lines,
+            "vat_exemption": invoice.vat_exemption,
+            "metadata": {"provider": refund.provider, "refund": refund.key[:100]},
+        }
+    )
+    draft = draft_document(content, document_id=document_id, now=now)
+    return _with_rounding(draft, amount, len(lines))

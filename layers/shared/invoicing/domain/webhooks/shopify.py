@@ -1,0 +1,126 @@
+"""Shopify webhooks: `orders/paid` makes the invoice, `refunds/create` its credit note.
+
+Prices are decimal strings in the shop's currency, tax included or not as `taxes_included` says;
+each line's `tax_lines` give its rates (0.2 for 20 %) and its `discount_allocations` what was taken
+off it. Shipping lines are invoiced as lines of their own.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from invoicing.domain.model import Address, Customer
+from invoicing.domain.webhooks.orders import (
+    OrderLine,
+    ShopOrder,
+    ShopRefund,
+    UnreadableEvent,
+    decimal_of,
+)
+
+
+def _day(value: object, field: str) -> date:
+    try:
+        return datetime.fromisoformat(str(value)).date()
+    except ValueError:
+        raise UnreadableEvent(f"{field} is not a date", field=field) from None
+
+
+def _line(item: dict[str, Any], where: str, *, shipping: bool) -> OrderLine:
+    tax_lines = item.get("tax_lines") or []
+    rate = (
+        sum((decimal_of(tax.get("rate"), f"{where}.tax_lines.rate") for tax in tax_lines), Decimal(0)) * 100
+    )
+    tax = sum((decimal_of(tax.get("price"), f"{where}.tax_lines.price") for tax in tax_lines), Decimal(0))
+    discounts = sum(
+        (
+            decimal_of(d.get("amount"), f"{where}.discount_allocations")
+            for d in item.get("discount_allocations") or []
+        ),
+        Decimal(0),
+    )
+    quantity = Decimal(1) if shipping else decimal_of(item.get("quantity"), f"{where}.quantity")
+    price = decimal_of(item.get("price"), f"{where}.price")
+    title = str(item.get("title") or item.get("name") or "Article")[:500]
+    return OrderLine(title, quantity, price * quantity - discounts, rate.normalize(), tax)
+
+
+def _customer(order: dict[str, Any]) -> Customer:
+    billing = order.get("billing_address") or {}
+    person = order.get("customer") or {}
+    name = (
+        billing.get("company")
+        or billing.get("name")
+        or " ".join(part for part in (person.get("first_name"), person.get("last_name")) if part)
+        or "Client"
+    )
+    fields: dict[str, Any] = {"name": str(name)[:200]}
+    email = order.get("email") or person.get("email")
+    if email:
+        fields["email"] = email
+    if billing.get("address1") and billing.get("city"):
+        fields["address"] = Address(
+            line1=billing["address1"],
+            line2=billing.get("address2") or None,
+            postal_code=billing.get("zip") or "-",
+            city=billing["city"],
+            country=(billing.get("country_code") or "FR").upper(),
+        )
+    return Customer.model_validate(fields)
+
+
+def paid_order(order: dict[str, Any]) -> ShopOrder:
+    items = order.get("line_items")
+    if not isinstance(items, list) or not items:
+        raise UnreadableEvent("the order has no line_items", field="line_items")
+    lines = [_line(item, f"line_items[{n}]", shipping=False) for n, item in enumerate(items)]
+    lines += [
+        _line(item, f"shipping_lines[{n}]", shipping=True)
+        for n, item in enumerate(order.get("shipping_lines") or [])
+    ]
+    currency = str(order.get("currency") or "").upper()
+    if len(currency) != 3:
+        raise UnreadableEvent("no currency", field="currency")
+    return ShopOrder(
+        provider="shopify",
+        keys=(f"shopify:order:{order.get('id')}",),
+        reference=str(order.get("name") or order.get("order_number") or order.get("id")),
+        currency=currency,
+        customer=_customer(order),
+        lines=tuple(line for line in lines if line.amount != 0 or line.quantity != 0),
+        prices_include_tax=bool(order.get("taxes_included")),
+        paid=decimal_of(order.get("total_price"), "total_price"),
+        paid_on=_day(order.get("processed_at") or order.get("created_at"), "processed_at"),
+    )
+
+
+def created_refund(refund: dict[str, Any]) -> ShopRefund:
+    refunded = [
+        decimal_of(transaction.get("amount"), "transactions.amount")
+        for transaction in refund.get("transactions") or []
+        if transaction.get("kind") == "refund" and transaction.get("status", "success") == "success"
+    ]
+    currency = next(
+        (str(t.get("currency")).upper() for t in refund.get("transactions") or [] if t.get("currency")), ""
+    )
+    if not refunded or len(currency) != 3:
+        raise UnreadableEvent("the refund has no successful refund transaction", field="transactions")
+    return ShopRefund(
+        provider="shopify",
+        key=f"shopify:refund:{refund.get('id')}",
+        order_keys=(f"shopify:order:{refund.get('order_id')}",),
+        currency=currency,
+        amount=sum(refunded, Decimal(0)),
+        refunded_on=_day(refund.get("processed_at") or refund.get("created_at"), "created_at"),
+        reason=str(refund.get("note") or "Remboursement")[:200],
+    )
+
+
+def read_event(topic: str | None, body: dict[str, Any]) -> ShopOrder | ShopRefund | None:
+    if topic == "orders/paid":
+        return paid_order(body)
+    if topic == "refunds/create":
+        return created_refund(body)
+    return None

@@ -1,0 +1,199 @@
+"""Stripe events: `invoice.paid`, `checkout.session.completed` (when paid) and `charge.refunded`.
+
+Amounts are integers in the currency's minor unit (none for zero-decimal currencies such as JPY).
+An order is known by its PaymentIntent first, so an invoice and a checkout session paid by the same
+PaymentIntent make one invoice here.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from invoicing.domain.model import Address, Customer
+from invoicing.domain.webhooks.orders import (
+    OrderLine,
+    ShopOrder,
+    ShopRefund,
+    UnreadableEvent,
+    decimal_of,
+    from_minor,
+    infer_rate,
+)
+
+
+def _object(event: dict[str, Any]) -> dict[str, Any]:
+    data = event.get("data")
+    found = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(found, dict):
+        raise UnreadableEvent("the event has no data.object", field="data.object")
+    return found
+
+
+def _day(timestamp: object) -> date:
+    if isinstance(timestamp, int | Decimal) and not isinstance(timestamp, bool):
+        return datetime.fromtimestamp(int(timestamp), UTC).date()
+    raise UnreadableEvent("the event has no creation time", field="created")
+
+
+def _currency(obj: dict[str, Any]) -> str:
+    currency = obj.get("currency")
+    if not isinstance(currency, str) or len(currency) != 3:
+        raise UnreadableEvent("no currency", field="data.object.currency")
+    return currency.upper()
+
+
+def _customer(name: object, email: object, address: object, tax_ids: object) -> Customer:
+    fields: dict[str, Any] = {"name": name if isinstance(name, str) and name.strip() else "Client"}
+    if isinstance(email, str) and email:
+        fields["email"] = email
+    if isinstance(address, dict) and address.get("line1") and address.get("city"):
+        fields["address"] = Address(
+            line1=address["line1"],
+            line2=address.get("line2") or None,
+            postal_code=address.get("postal_code") or "-",
+            city=address["city"],
+            country=(address.get("country") or "FR").upper(),
+        )
+    for tax_id in tax_ids if isinstance(tax_ids, list) else []:
+        if isinstance(tax_id, dict) and tax_id.get("type") == "eu_vat":
+            fields["vat_number"] = tax_id.get("value")
+    return Customer.model_validate(fields)
+
+
+def _keys(*ids: object) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f"stripe:{value}" for value in ids if isinstance(value, str) and value))
+
+
+def _invoice_line(line: dict[str, Any], currency: str, position: int) -> OrderLine:
+    where = f"data.object.lines.data[{position}]"
+    taxes = line.get("taxes") or line.get("tax_amounts") or []
+    quantity = decimal_of(line.get("quantity") or 1, f"{where}.quantity")
+    title = str(line.get("description") or "Article")[:500]
+    if taxes:
+        taxable = sum((from_minor(tax.get("taxable_amount"), currency, where) for tax in taxes), Decimal(0))
+        tax = sum((from_minor(tax.get("amount"), currency, where) for tax in taxes), Decimal(0))
+        return OrderLine(title, quantity, taxable, infer_rate(taxable, tax, currency), tax)
+    discounts = sum(
+        (from_minor(d.get("amount"), currency, where) for d in line.get("discount_amounts") or []), Decimal(0)
+    )
+    return OrderLine(title, quantity, from_minor(line.get("amount"), currency, where) - discounts, Decimal(0))
+
+
+def paid_invoice(event: dict[str, Any]) -> ShopOrder:
+    invoice = _object(event)
+    currency = _currency(invoice)
+    lines = invoice.get("lines", {}).get("data") if isinstance(invoice.get("lines"), dict) else None
+    if not lines:
+        raise UnreadableEvent("the invoice has no lines", field="data.object.lines")
+    paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or event.get("created")
+    return ShopOrder(
+        provider="stripe",
+        keys=_keys(invoice.get("payment_intent"), invoice.get("id"), invoice.get("charge")),
+        reference=str(invoice.get("number") or invoice.get("id")),
+        currency=currency,
+        customer=_customer(
+            invoice.get("customer_name"),
+            invoice.get("customer_email"),
+            invoice.get("customer_address"),
+            invoice.get("customer_tax_ids"),
+        ),
+        lines=tuple(_invoice_line(line, currency, n) for n, line in enumerate(lines)),
+        prices_include_tax=False,
+        paid=from_minor(invoice.get("amount_paid"), currency, "data.object.amount_paid"),
+        paid_on=_day(paid_at),
+    )
+
+
+def _session_lines(session: dict[str, Any], currency: str) -> tuple[OrderLine, ...]:
+    """Line items from the session's metadata (`invoice_lines`: JSON of title, quantity, unit_amount
+    in minor units excl. tax, vat_rate), else one line for the whole order."""
+    raw = (session.get("metadata") or {}).get("invoice_lines")
+    totals = session.get("total_details") or {}
+    tax = from_minor(totals.get("amount_tax") or 0, currency, "data.object.total_details.amount_tax")
+    total = from_minor(session.get("amount_total"), currency, "data.object.amount_total")
+    if isinstance(raw, str):
+        try:
+            items = json.loads(raw, parse_float=Decimal, parse_int=Decimal)
+            return tuple(
+                OrderLine(
+                    str(item["title"])[:500],
+                    decimal_of(item.get("quantity", 1), "metadata.invoice_lines"),
+                    from_minor(item["unit_amount"], currency, "metadata.invoice_lines")
+                    * decimal_of(item.get("quantity", 1), "metadata.invoice_lines"),
+                    decimal_of(item["vat_rate"], "metadata.invoice_lines"),
+                )
+                for item in items
+            )
+        except (ValueError, KeyError, TypeError):
+            raise UnreadableEvent(
+                "metadata.invoice_lines is not a JSON list of {title, quantity, unit_amount, vat_rate}",
+                field="data.object.metadata.invoice_lines",
+            ) from None
+    net = total - tax
+    return (OrderLine(f"Commande {session.get('id')}", Decimal(1), net, infer_rate(net, tax, currency), tax),)
+
+
+def completed_checkout(event: dict[str, Any]) -> ShopOrder | None:
+    """A checkout paid now; one paid later (bank debit) is invoiced by its own later event."""
+    session = _object(event)
+    if session.get("payment_status") != "paid":
+        return None
+    currency = _currency(session)
+    details = session.get("customer_details") or {}
+    return ShopOrder(
+        provider="stripe",
+        keys=_keys(session.get("payment_intent"), session.get("invoice"), session.get("id")),
+        reference=str(session.get("id")),
+        currency=currency,
+        customer=_customer(
+            details.get("name"), details.get("email"), details.get("address"), details.get("tax_ids")
+        ),
+        lines=_session_lines(session, currency),
+        prices_include_tax=False,
+        paid=from_minor(session.get("amount_total"), currency, "data.object.amount_total"),
+        paid_on=_day(event.get("created")),
+    )
+
+
+def refunded_charge(event: dict[str, Any]) -> ShopRefund:
+    """The newest refund of the charge: Stripe sends the charge with every refund made so far."""
+    charge = _object(event)
+    currency = _currency(charge)
+    refunds = (charge.get("refunds") or {}).get("data") or []
+    latest = max(refunds, key=lambda refund: refund.get("created") or 0, default=None)
+    if not isinstance(latest, dict) or not latest.get("id"):
+        # Recent API versions leave refunds unexpanded: the charge's cumulated refunded amount, then.
+        refunded = from_minor(charge.get("amount_refunded"), currency, "data.object.amount_refunded")
+        return ShopRefund(
+            provider="stripe",
+            key=f"stripe:{charge.get('id')}:refunded:{refunded}",
+            order_keys=_keys(charge.get("payment_intent"), charge.get("invoice"), charge.get("id")),
+            currency=currency,
+            amount=refunded,
+            refunded_on=_day(event.get("created")),
+            cumulative=True,
+        )
+    return ShopRefund(
+        provider="stripe",
+        key=f"stripe:{latest['id']}",
+        order_keys=_keys(charge.get("payment_intent"), charge.get("invoice"), charge.get("id")),
+        currency=currency,
+        amount=from_minor(latest.get("amount"), currency, "data.object.refunds.data.amount"),
+        refunded_on=_day(latest.get("created") or event.get("created")),
+        reason=str(latest.get("reason") or "Remboursement")[:200],
+    )
+
+
+def read_event(event: dict[str, Any]) -> ShopOrder | ShopRefund | None:
+    """The order or refund an event carries; None for an event that makes no document."""
+    kind = event.get("type")
+    if kind == "invoice.paid":
+        return paid_invoice(event)
+    if kind == "checkout.session.completed":
+        return completed_checkout(event)
+    if kind == "charge.refunded":
+        return refunded_charge(event)
+    return None
