@@ -81,7 +81,7 @@ def _describe(calls: Counter[str]) -> str:
 def measure() -> list[tuple[str, str, str, str]]:
     rows = []
     with mock_aws():
-        create_resources(TEMPLATE, boto3.client("dynamodb"), boto3.client("s3"), prefix=PREFIX)
+        create_resources(TEMPLATE, boto3.client, prefix=PREFIX)
         api = Api(new_tenant())
         api.put_settings(json.loads(SELLER_SETTINGS))
         api.finalize(api.create(INVOICE, headers={}).json()["id"])  # the series exists, the caches are warm

@@ -77,6 +77,9 @@ class MotoBackend:
         self._process.terminate()
         self._process.join(timeout=10)
 
+    def client(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self.endpoint, **_LOCAL_ACCOUNT)  # type: ignore[call-overload]
+
     def dynamodb(self) -> DynamoDBClient:
         return boto3.client("dynamodb", endpoint_url=self.endpoint, **_LOCAL_ACCOUNT)
 
@@ -84,4 +87,4 @@ class MotoBackend:
         return boto3.client("s3", endpoint_url=self.endpoint, **_LOCAL_ACCOUNT)
 
     def create_resources(self, template: Template) -> dict[str, str]:
-        return create_resources(template, self.dynamodb(), self.s3())
+        return create_resources(template, self.client)

@@ -1,8 +1,11 @@
-"""The template's DynamoDB tables and S3 buckets, created as it declares them (keys, TTL, bucket settings)."""
+"""The template's resources, created as it declares them: DynamoDB tables (keys, TTL), S3 buckets
+(versioning, encryption, public access), the KMS key, and SQS queues (FIFO, redrive to their DLQ)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
 
 from devserver.template import Template
 
@@ -14,9 +17,12 @@ REGION: Final = "eu-west-3"
 
 
 def create_resources(
-    template: Template, dynamodb: DynamoDBClient, s3: S3Client, prefix: str = "invoicing-local"
+    template: Template, client: Callable[[str], Any], prefix: str = "invoicing-local"
 ) -> dict[str, str]:
-    """The template's tables and buckets, created as declared; returns logical id -> physical name."""
+    """The template's resources, created as declared; returns logical id -> what `!Ref` gives (a
+    table's or bucket's name, a key's id, a queue's URL)."""
+    dynamodb: DynamoDBClient = client("dynamodb")
+    s3: S3Client = client("s3")
     names: dict[str, str] = {}
     for logical_id, resource in template.of_type("AWS::DynamoDB::Table").items():
         props = resource["Properties"]
@@ -62,4 +68,40 @@ def create_resources(
                 },
             )
         names[logical_id] = name
+    for logical_id in template.of_type("AWS::KMS::Key"):
+        names[logical_id] = client("kms").create_key(Description=logical_id)["KeyMetadata"]["KeyId"]
+    names |= _create_queues(template, client("sqs"), prefix)
     return names
+
+
+def _create_queues(template: Template, sqs: Any, prefix: str) -> dict[str, str]:
+    """Queues without a redrive policy first, so that the others can name them as dead-letter queues."""
+    queues = template.of_type("AWS::SQS::Queue")
+    urls: dict[str, str] = {}
+    for logical_id, resource in sorted(
+        queues.items(), key=lambda item: "RedrivePolicy" in item[1]["Properties"]
+    ):
+        props = resource["Properties"]
+        fifo = bool(props.get("FifoQueue"))
+        attributes = {
+            name: str(props[name]).lower() if isinstance(props[name], bool) else str(props[name])
+            for name in (
+                "FifoQueue",
+                "ContentBasedDeduplication",
+                "VisibilityTimeout",
+                "MessageRetentionPeriod",
+            )
+            if name in props
+        }
+        if "RedrivePolicy" in props:
+            policy = props["RedrivePolicy"]
+            target = policy["deadLetterTargetArn"]["Fn::GetAtt"][0]
+            arn = sqs.get_queue_attributes(QueueUrl=urls[target], AttributeNames=["QueueArn"])["Attributes"][
+                "QueueArn"
+            ]
+            attributes["RedrivePolicy"] = json.dumps(
+                {"deadLetterTargetArn": arn, "maxReceiveCount": int(policy["maxReceiveCount"])}
+            )
+        name = f"{prefix}-{logical_id}" + (".fifo" if fifo else "")
+        urls[logical_id] = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    return urls

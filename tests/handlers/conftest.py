@@ -28,6 +28,7 @@ from devserver.lambdas import LambdaContext
 from devserver.resources import REGION, create_resources
 from devserver.template import Template
 from invoicing.adapters import aws as clients
+from invoicing.services.dependencies import from_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = Template.load(ROOT / "template.yaml")
@@ -210,7 +211,11 @@ SELLER_SETTINGS = sample_event("replace_settings")["body"]
 @pytest.fixture
 def aws() -> Iterator[dict[str, str]]:
     with mock_aws():
-        yield create_resources(TEMPLATE, boto3.client("dynamodb"), boto3.client("s3"), prefix=PREFIX)
+        names = create_resources(TEMPLATE, boto3.client, prefix=PREFIX)
+        os.environ["WEBHOOK_KEY_ID"] = names["WebhookSecretsKey"]
+        os.environ["WEBHOOK_QUEUE_URL"] = names["WebhookQueue"]
+        from_environment.cache_clear()  # adapters made fresh for this test's resources
+        yield names
 
 
 def new_tenant() -> str:

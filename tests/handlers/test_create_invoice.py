@@ -32,6 +32,7 @@ def test_a_draft_is_computed_and_costs_one_dynamodb_write(api: Api, aws_calls):
         "amount_paid": "0.00",
         "amount_credited": "0.00",
         "amount_deposits": "0.00",
+        "rounding": "0.00",
         "amount_due": "95.49",
     }
     assert aws_calls == {"dynamodb.PutItem": 1}

@@ -64,9 +64,17 @@ def test_every_route_of_the_template_is_served_by_a_function_it_declares():
         ("POST", "/v1/quotes/{quote_id}/accept"),
         ("POST", "/v1/quotes/{quote_id}/decline"),
         ("POST", "/v1/quotes/{quote_id}/invoice"),
+        ("POST", "/v1/webhook-endpoints"),
+        ("GET", "/v1/webhook-endpoints"),
+        ("DELETE", "/v1/webhook-endpoints/{endpoint_id}"),
+        ("POST", "/v1/webhooks/{provider}/{endpoint_id}"),
     }
-    assert not routes[("GET", "/v1/openapi.json")].authorized
-    assert all(route.authorized for key, route in routes.items() if key[1] != "/v1/openapi.json")
+    public = {
+        "/v1/openapi.json",
+        "/v1/webhooks/{provider}/{endpoint_id}",
+    }  # a signature authenticates webhooks
+    assert not any(routes[key].authorized for key in routes if key[1] in public)
+    assert all(route.authorized for key, route in routes.items() if key[1] not in public)
     assert (
         routes[("GET", "/v1/invoices/{invoice_id}")].pattern.match("/v1/invoices/inv_1")["invoice_id"]
         == "inv_1"

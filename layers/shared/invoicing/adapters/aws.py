@@ -12,7 +12,9 @@ from botocore.exceptions import ClientError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
 
 # Fail fast inside a Lambda's time budget; the numbering loop does its own retries.
 _CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
@@ -32,12 +34,31 @@ def s3() -> S3Client:
     )
 
 
+@cache
+def kms() -> KMSClient:
+    return boto3.client("kms", config=_CONFIG)
+
+
+@cache
+def sqs() -> SQSClient:
+    return boto3.client("sqs", config=_CONFIG)
+
+
 def table_name() -> str:
     return os.environ["TABLE_NAME"]
 
 
 def bucket_name() -> str:
     return os.environ["DOCUMENTS_BUCKET"]
+
+
+def webhook_key_id() -> str | None:
+    """Only the function that creates endpoints encrypts, so only it is given the key's id."""
+    return os.environ.get("WEBHOOK_KEY_ID")
+
+
+def webhook_queue_url() -> str:
+    return os.environ["WEBHOOK_QUEUE_URL"]
 
 
 def error_code(error: ClientError) -> str:

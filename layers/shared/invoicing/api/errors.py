@@ -24,6 +24,7 @@ from invoicing.adapters.dynamodb.documents import DocumentTooLarge
 from invoicing.api.body import PayloadTooLarge
 from invoicing.api.schemas import ErrorDetail, error_body
 from invoicing.domain.errors import DomainError, InvalidDocument, NotFound, StateConflict
+from invoicing.domain.webhooks.signatures import SignatureRefused
 from invoicing.services.numbering import NumberingBusy
 
 logger = Logger(child=True)
@@ -50,6 +51,7 @@ STATUS_OF: dict[type[DomainError], int] = {
     DocumentTooLarge: 413,
     NumberingBusy: 503,
     Unauthenticated: 401,
+    SignatureRefused: 401,
 }
 
 

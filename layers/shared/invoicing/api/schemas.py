@@ -20,6 +20,7 @@ from invoicing.domain.model import (
     PaymentMethod,
     Status,
 )
+from invoicing.domain.webhooks.endpoints import EndpointSettings, WebhookEndpoint
 
 # A PDF in base64 fits in the 1 MB body with room for the document; larger ones come by file_url.
 MAX_BASE64_CHARS = 900_000
@@ -105,6 +106,24 @@ class QuoteInvoiceCreate(Contract):
         description="Make a deposit invoice of this percentage of the quote; without it, the final "
         "invoice of the whole quote, deducting the deposits made before.",
     )
+
+
+class WebhookEndpointCreate(EndpointSettings):
+    secret: str = Field(
+        min_length=8,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="The signing secret the shop shows (Stripe's whsec_..., Shopify's app secret, "
+        "WooCommerce's webhook secret); encrypted, and never returned.",
+    )
+
+
+class WebhookEndpointResponse(WebhookEndpoint):
+    url: str = Field(description="Where the shop sends its events: give it this URL.")
+
+
+class WebhookEndpointList(BaseModel):
+    data: list[WebhookEndpointResponse]
 
 
 class PaymentCreate(Contract):

@@ -107,5 +107,6 @@ def compute_totals(lines: Sequence[PricedLine], discount: Discount | None, curre
         amount_paid=zero,
         amount_credited=zero,
         amount_deposits=zero,
+        rounding=zero,
         amount_due=total_incl_tax,
     )

@@ -53,7 +53,7 @@ def credit_invoice(
                 tenant_id,
                 after,
                 before=current.totals,
-                entry=("credit_notes", reference.id, reference.model_dump_json()),
+                entries=[("credit_notes", reference.id, reference.model_dump_json())],
             )
         ]
 

@@ -16,14 +16,21 @@ from invoicing.adapters.dynamodb.listing import DocumentListing
 from invoicing.adapters.dynamodb.numbering import SeriesTable
 from invoicing.adapters.dynamodb.quotes import QuoteTable
 from invoicing.adapters.dynamodb.tenants import TenantTable
+from invoicing.adapters.dynamodb.webhooks import WebhookTable
+from invoicing.adapters.kms import SecretBox
 from invoicing.adapters.remote_files import RemoteFiles
 from invoicing.adapters.s3 import DocumentStore
+from invoicing.adapters.sqs import DeliveryQueue
 
 
 class Dependencies:
     @cached_property
     def customers(self) -> CustomerTable:
         return CustomerTable(aws.dynamodb(), aws.table_name())
+
+    @cached_property
+    def deliveries(self) -> DeliveryQueue:
+        return DeliveryQueue(aws.sqs(), aws.webhook_queue_url())
 
     @cached_property
     def documents(self) -> DocumentTable:
@@ -46,12 +53,20 @@ class Dependencies:
         return RemoteFiles()
 
     @cached_property
+    def secrets(self) -> SecretBox:
+        return SecretBox(aws.kms(), aws.webhook_key_id())
+
+    @cached_property
     def series(self) -> SeriesTable:
         return SeriesTable(aws.dynamodb(), aws.table_name())
 
     @cached_property
     def tenants(self) -> TenantTable:
         return TenantTable(aws.dynamodb(), aws.table_name())
+
+    @cached_property
+    def webhooks(self) -> WebhookTable:
+        return WebhookTable(aws.dynamodb(), aws.table_name())
 
     @cached_property
     def store(self) -> DocumentStore:

@@ -54,12 +54,14 @@ def record_payment(
     paid_on: date,
     method: PaymentMethod,
     reference: str | None,
+    payment_id: str | None = None,
 ) -> StoredDocument:
+    """`payment_id`, when the caller names the payment, makes recording it again a no-op."""
     now = datetime.now(UTC)
     if paid_on > (now + timedelta(days=1)).date():
         raise InvalidDocument("a payment cannot be dated in the future", field="date")
     payment = Payment(
-        id=f"pay_{uuid.uuid4().hex}",
+        id=payment_id or f"pay_{uuid.uuid4().hex}",
         amount=amount,
         date=paid_on,
         method=method,
@@ -69,10 +71,19 @@ def record_payment(
 
     def add(stored: StoredDocument) -> Document:
         document = stored.document
+        if any(recorded.id == payment.id for recorded in document.payments):
+            raise _AlreadyRecorded
         check_payment(document, amount)
         return settled(document, [*document.payments, payment], document.credit_notes)
 
-    return _settle(deps, tenant_id, invoice_id, add)
+    try:
+        return _settle(deps, tenant_id, invoice_id, add)
+    except _AlreadyRecorded:
+        return get_invoice(deps, tenant_id, invoice_id)
+
+
+class _AlreadyRecorded(Exception):
+    """The named payment is on the invoice already."""
 
 
 def remove_payment(deps: Dependencies, tenant_id: str, invoice_id: str, payment_id: str) -> StoredDocument:

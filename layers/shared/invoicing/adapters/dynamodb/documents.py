@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 MAX_STORED_DOCUMENT_BYTES = 350_000
 
 
+# (collection, entry id, JSON value, or None to remove it): one payment or credit note on an invoice.
+Entry = tuple[str, str, str | None]
+
+
 class PaymentsChanged(Exception):
     """A payment or credit note was recorded since the caller read the invoice: read it again."""
 
@@ -217,30 +221,42 @@ class DocumentTable:
         (entry,) = [
             ("payments", added, new[added].model_dump_json()) for added in new.keys() - old.keys()
         ] + [("payments", removed, None) for removed in old.keys() - new.keys()]
-        self._update_settlement(self.settlement_update(tenant_id, after, before=before.totals, entry=entry))
+        self._update_settlement(
+            self.settlement_update(tenant_id, after, before=before.totals, entries=[entry])
+        )
 
     def settlement_update(
-        self, tenant_id: str, after: Document, *, before: Totals, entry: tuple[str, str, str | None]
+        self, tenant_id: str, after: Document, *, before: Totals, entries: list[Entry]
     ) -> dict[str, Any]:
-        """An Update adding (or, with None, removing) a payment or credit note entry with the amounts and
-        status it leaves, provided the amounts settled are still those the caller read."""
-        collection, entry_id, value = entry
-        change = (
-            f"SET {collection}.#entry = :entry," if value is not None else f"REMOVE {collection}.#entry SET"
-        )
-        exists = "attribute_not_exists" if value is not None else "attribute_exists"
-        # A deposit that a final invoice deducts is credited through that invoice, never directly.
-        undeducted = " AND attribute_not_exists(deducted_by)" if collection == "credit_notes" else ""
+        """An Update adding (or, with None, removing) payment and credit note entries with the amounts
+        and status they leave, provided the amounts settled are still those the caller read."""
+        sets = ["amount_paid = :paid", "credited = :credited", "amount_due = :due", "#status = :status"]
+        removes: list[str] = []
+        conditions = ["amount_paid = :paid_before", "credited = :credited_before", "#status <> :draft"]
+        names = {"#status": "status"}
+        values: dict[str, Any] = {}
+        for n, (collection, entry_id, value) in enumerate(entries):
+            names[f"#e{n}"] = entry_id
+            if value is not None:
+                sets.append(f"{collection}.#e{n} = :e{n}")
+                values[f":e{n}"] = value
+                conditions.append(f"attribute_not_exists({collection}.#e{n})")
+            else:
+                removes.append(f"{collection}.#e{n}")
+                conditions.append(f"attribute_exists({collection}.#e{n})")
+            if collection == "credit_notes" and value is not None:
+                # A deposit that a final invoice deducts is credited through that invoice, never directly.
+                conditions.append("attribute_not_exists(deducted_by)")
         return {
             "TableName": self._table,
             "Key": key(tenant_pk(tenant_id), f"DOC#{after.id}"),
-            "UpdateExpression": f"{change} amount_paid = :paid, credited = :credited, amount_due = :due, "
-            "#status = :status",
-            "ConditionExpression": f"{exists}({collection}.#entry) AND amount_paid = :paid_before "
-            f"AND credited = :credited_before AND #status <> :draft{undeducted}",
-            "ExpressionAttributeNames": {"#entry": entry_id, "#status": "status"},
+            "UpdateExpression": "SET "
+            + ", ".join(sets)
+            + (" REMOVE " + ", ".join(removes) if removes else ""),
+            "ConditionExpression": " AND ".join(dict.fromkeys(conditions)),
+            "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": to_item(
-                ({":entry": value} if value is not None else {})
+                values
                 | {
                     ":paid": after.totals.amount_paid,
                     ":credited": after.totals.amount_credited,

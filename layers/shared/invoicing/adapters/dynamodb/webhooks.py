@@ -1,0 +1,228 @@
+"""Webhook endpoints, deliveries and the orders they invoiced, in the single table.
+
+pk `WEBHOOK#<endpoint>`, sk `ENDPOINT`: the endpoint as a delivery finds it (no tenant in the
+    URL): its tenant, provider, settings and sealed secret
+pk `TENANT#<id>`, sk `ENDPOINT#<endpoint>`: the same endpoint as its tenant lists it, without secret
+pk `TENANT#<id>`, sk `DELIVERY#<provider>#<delivery id>`: a delivery as received (raw body,
+    compressed), then its outcome; written once, so a repeated delivery is known at once
+pk `TENANT#<id>`, sk `ORDER#<provider key>`: the document an order (or refund) became, under each
+    id the shop may name it by
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from botocore.exceptions import ClientError
+
+from invoicing.adapters.aws import error_code
+from invoicing.adapters.dynamodb.documents import new_document_put
+from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
+from invoicing.domain.errors import NotFound
+from invoicing.domain.model import Document
+from invoicing.domain.webhooks.endpoints import WebhookEndpoint
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+MAX_ENDPOINTS = 20
+
+
+@dataclass(frozen=True)
+class SealedEndpoint:
+    tenant_id: str
+    endpoint: WebhookEndpoint
+    sealed_secret: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    provider: str
+    delivery_id: str
+    endpoint_id: str
+    topic: str | None
+    body: bytes
+    received_at: datetime
+    status: str
+    document_id: str | None = None
+
+
+def _endpoint_fields(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    return {"endpoint": endpoint.model_dump_json()}
+
+
+class WebhookTable:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def put_endpoint(self, tenant_id: str, endpoint: WebhookEndpoint, sealed_secret: str) -> None:
+        self._client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": key(f"WEBHOOK#{endpoint.id}", "ENDPOINT")
+                        | to_item(
+                            {"tenant_id": tenant_id, "secret": sealed_secret} | _endpoint_fields(endpoint)
+                        ),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": key(tenant_pk(tenant_id), f"ENDPOINT#{endpoint.id}")
+                        | to_item(_endpoint_fields(endpoint)),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            ]
+        )
+
+    def endpoint(self, endpoint_id: str) -> SealedEndpoint | None:
+        item = self._client.get_item(
+            TableName=self._table, Key=key(f"WEBHOOK#{endpoint_id}", "ENDPOINT")
+        ).get("Item")
+        if item is None:
+            return None
+        values = from_item(item)
+        return SealedEndpoint(
+            values["tenant_id"], WebhookEndpoint.model_validate_json(values["endpoint"]), values["secret"]
+        )
+
+    def endpoints(self, tenant_id: str) -> list[WebhookEndpoint]:
+        items = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues=to_item({":pk": tenant_pk(tenant_id), ":prefix": "ENDPOINT#"}),
+            Limit=MAX_ENDPOINTS,
+        ).get("Items", [])
+        endpoints = [WebhookEndpoint.model_validate_json(from_item(item)["endpoint"]) for item in items]
+        return sorted(endpoints, key=lambda endpoint: endpoint.created_at)
+
+    def delete_endpoint(self, tenant_id: str, endpoint_id: str) -> None:
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": key(f"WEBHOOK#{endpoint_id}", "ENDPOINT"),
+                            "ConditionExpression": "tenant_id = :tenant",
+                            "ExpressionAttributeValues": to_item({":tenant": tenant_id}),
+                        }
+                    },
+                    {
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": key(tenant_pk(tenant_id), f"ENDPOINT#{endpoint_id}"),
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error_code(error) != "TransactionCanceledException":
+                raise
+            raise NotFound(f"no webhook endpoint {endpoint_id[:64]!r}", field="endpoint_id") from None
+
+    def record_delivery(self, tenant_id: str, delivery: Delivery) -> bool:
+        """Keep the delivery as received; False when it was received before (a repeat)."""
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=key(tenant_pk(tenant_id), f"DELIVERY#{delivery.provider}#{delivery.delivery_id}")
+                | to_item(
+                    {
+                        "endpoint_id": delivery.endpoint_id,
+                        "topic": delivery.topic,
+                        "body": zlib.compress(delivery.body, level=6),
+                        "received_at": delivery.received_at.isoformat(),
+                        "status": "received",
+                    }
+                ),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as error:
+            if error_code(error) != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def delivery(self, tenant_id: str, provider: str, delivery_id: str) -> Delivery | None:
+        item = self._client.get_item(
+            TableName=self._table,
+            Key=key(tenant_pk(tenant_id), f"DELIVERY#{provider}#{delivery_id}"),
+            ConsistentRead=True,
+        ).get("Item")
+        if item is None:
+            return None
+        values = from_item(item)
+        return Delivery(
+            provider=provider,
+            delivery_id=delivery_id,
+            endpoint_id=values["endpoint_id"],
+            topic=values.get("topic"),
+            body=zlib.decompress(bytes(values["body"])),
+            received_at=datetime.fromisoformat(values["received_at"]),
+            status=values["status"],
+            document_id=values.get("document_id"),
+        )
+
+    def mark_delivery(
+        self,
+        tenant_id: str,
+        delivery: Delivery,
+        status: str,
+        *,
+        document_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        self._client.update_item(
+            TableName=self._table,
+            Key=key(tenant_pk(tenant_id), f"DELIVERY#{delivery.provider}#{delivery.delivery_id}"),
+            UpdateExpression="SET #status = :status, document_id = :document, outcome = :outcome",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues=to_item(
+                {":status": status, ":document": document_id or "", ":outcome": error or ""}
+            ),
+        )
+
+    def order_document(self, tenant_id: str, keys: tuple[str, ...]) -> str | None:
+        """The document an order or refund already became, found under any of its keys."""
+        for order_key in keys:
+            item = self._client.get_item(
+                TableName=self._table,
+                Key=key(tenant_pk(tenant_id), f"ORDER#{order_key}"),
+                ConsistentRead=True,
+            ).get("Item")
+            if item is not None:
+                return str(from_item(item)["document_id"])
+        return None
+
+    def put_order_draft(self, tenant_id: str, draft: Document, keys: tuple[str, ...]) -> bool:
+        """The draft and its order keys, together; False when another delivery of the same order
+        wrote them first (its document is the one)."""
+        reservations: list[Any] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": key(tenant_pk(tenant_id), f"ORDER#{order_key}")
+                    | to_item({"document_id": draft.id}),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+            for order_key in keys
+        ]
+        try:
+            self._client.transact_write_items(
+                TransactItems=cast("Any", [new_document_put(self._table, tenant_id, draft), *reservations])
+            )
+        except ClientError as error:
+            if error_code(error) != "TransactionCanceledException":
+                raise
+            return False
+        return True

@@ -1,0 +1,71 @@
+"""The deliveries queue (SQS FIFO): one message group per tenant, so a tenant's deliveries are
+invoiced one after the other, in the order they came, while tenants proceed side by side."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+
+
+@dataclass(frozen=True)
+class QueuedDelivery:
+    tenant_id: str
+    provider: str
+    delivery_id: str
+
+    def body(self) -> str:
+        return json.dumps(
+            {"tenant_id": self.tenant_id, "provider": self.provider, "delivery_id": self.delivery_id}
+        )
+
+    @classmethod
+    def from_body(cls, body: str) -> QueuedDelivery:
+        values = json.loads(body)
+        return cls(values["tenant_id"], values["provider"], values["delivery_id"])
+
+
+class DeliveryQueue:
+    def __init__(self, client: SQSClient, queue_url: str) -> None:
+        self._client = client
+        self._url = queue_url
+
+    def send(self, delivery: QueuedDelivery) -> None:
+        """Deduplicated by SQS for five minutes on top of the delivery record's own check."""
+        dedup = hashlib.sha256(f"{delivery.tenant_id}|{delivery.provider}|{delivery.delivery_id}".encode())
+        self._client.send_message(
+            QueueUrl=self._url,
+            MessageBody=delivery.body(),
+            MessageGroupId=delivery.tenant_id,
+            MessageDeduplicationId=dedup.hexdigest(),
+        )
+
+    def move_from(self, dead_letters_url: str, *, limit: int) -> int:
+        """Send up to `limit` dead letters back to this queue, each deleted only once re-sent."""
+        moved = 0
+        while moved < limit:
+            batch = self._client.receive_message(
+                QueueUrl=dead_letters_url,
+                MaxNumberOfMessages=min(10, limit - moved),
+                WaitTimeSeconds=1,
+                AttributeNames=["MessageGroupId"],
+            ).get("Messages", [])
+            if not batch:
+                break
+            for message in batch:
+                self._client.send_message(
+                    QueueUrl=self._url,
+                    MessageBody=message["Body"],
+                    MessageGroupId=message.get("Attributes", {}).get("MessageGroupId", "replay"),
+                    # A new id: SQS would drop the replay as a duplicate of the first send otherwise.
+                    MessageDeduplicationId=hashlib.sha256(
+                        message["MessageId"].encode() + b"|replay"
+                    ).hexdigest(),
+                )
+                self._client.delete_message(QueueUrl=dead_letters_url, ReceiptHandle=message["ReceiptHandle"])
+                moved += 1
+        return moved

@@ -1,0 +1,42 @@
+"""POST /v1/webhooks/{provider}/{endpoint_id}: a shop's delivery. No API key: the signature over the
+raw body is the authentication, checked before the body is read."""
+
+from __future__ import annotations
+
+import base64
+from typing import Literal
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from pydantic import BaseModel
+
+from invoicing.api.body import MAX_BODY_BYTES, PayloadTooLarge
+from invoicing.api.schemas import ERROR_RESPONSES
+from invoicing.services import webhooks
+from invoicing.services.dependencies import from_environment
+
+router = Router()
+
+
+class DeliveryReceipt(BaseModel):
+    received: Literal[True] = True
+    duplicate: bool
+    ping: bool = False
+
+
+@router.post(
+    "/v1/webhooks/<provider>/<endpoint_id>",
+    summary="Receive a shop's event",
+    description="Stripe (Stripe-Signature), Shopify (X-Shopify-Hmac-Sha256) or WooCommerce "
+    "(X-WC-Webhook-Signature). A delivery seen before is answered 200 and changes nothing; the "
+    "invoice is made asynchronously, in order per tenant.",
+    responses={401: {"description": "Signature missing or wrong; nothing recorded"}, **ERROR_RESPONSES},
+    tags=["webhooks"],
+)
+def receive_delivery(provider: str, endpoint_id: str) -> DeliveryReceipt:
+    event = router.current_event
+    raw = event.body or ""
+    body = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
+    if len(body) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(len(body))
+    result = webhooks.receive(from_environment(), provider, endpoint_id, body, dict(event.headers))
+    return DeliveryReceipt(duplicate=result.duplicate, ping=result.ping)

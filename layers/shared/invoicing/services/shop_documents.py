@@ -1,0 +1,175 @@
+"""A recorded delivery becomes its document, once, however often it is processed.
+
+Documents made from shop events get ids derived from the tenant and the order's (or refund's) own
+id, and an order is also reserved under every id the shop may name it by; so a delivery processed
+twice, two event types for one order, or a crash after numbering and before the reply all end with
+one invoice, finished (numbered, rendered, paid) by whichever attempt comes next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from invoicing.adapters.dynamodb.documents import Entry, StoredDocument
+from invoicing.adapters.dynamodb.webhooks import Delivery
+from invoicing.adapters.sqs import QueuedDelivery
+from invoicing.domain.credit_notes import corrected
+from invoicing.domain.errors import StateConflict
+from invoicing.domain.model import CreditNoteRef, Document, Payment
+from invoicing.domain.payments import settled
+from invoicing.domain.webhooks import shopify, stripe, woocommerce
+from invoicing.domain.webhooks.documents import credit_note_from_refund, invoice_from_order
+from invoicing.domain.webhooks.endpoints import EndpointSettings
+from invoicing.domain.webhooks.orders import ShopOrder, ShopRefund, UnreadableEvent
+from invoicing.services import invoices, payments
+from invoicing.services.dependencies import Dependencies
+from invoicing.services.identifiers import INVOICE_PREFIX, utc_now
+from invoicing.services.numbering import finalize_document
+
+logger = Logger(child=True)
+
+
+def _derived_id(tenant_id: str, key: str) -> str:
+    return f"{INVOICE_PREFIX}{hashlib.sha256(f'{tenant_id}|{key}'.encode()).hexdigest()[:32]}"
+
+
+def read_delivery(delivery: Delivery) -> ShopOrder | ShopRefund | None:
+    try:
+        body: Any = json.loads(delivery.body, parse_float=Decimal, parse_int=Decimal)
+    except ValueError:
+        raise UnreadableEvent("the delivery is not JSON", field="body") from None
+    if not isinstance(body, dict):
+        raise UnreadableEvent("the delivery is not a JSON object", field="body")
+    if delivery.provider == "stripe":
+        return stripe.read_event(body)
+    if delivery.provider == "shopify":
+        return shopify.read_event(delivery.topic, body)
+    return woocommerce.read_event(delivery.topic, body)
+
+
+def process_delivery(deps: Dependencies, queued: QueuedDelivery) -> str | None:
+    """The document the delivery made (or had made); None for an event that makes none."""
+    tenant_id = queued.tenant_id
+    delivery = deps.webhooks.delivery(tenant_id, queued.provider, queued.delivery_id)
+    if delivery is None:
+        raise LookupError(f"no recorded delivery {queued.provider}/{queued.delivery_id}")
+    if delivery.status in {"processed", "ignored"}:
+        return delivery.document_id
+    found = deps.webhooks.endpoint(delivery.endpoint_id)
+    settings = found.endpoint if found else EndpointSettings.model_validate({"provider": delivery.provider})
+    try:
+        event = read_delivery(delivery)
+        if event is None:
+            deps.webhooks.mark_delivery(tenant_id, delivery, "ignored")
+            return None
+        stored = (
+            invoice_order(deps, tenant_id, event, settings)
+            if isinstance(event, ShopOrder)
+            else credit_refund(deps, tenant_id, event)
+        )
+    except Exception as error:
+        deps.webhooks.mark_delivery(
+            tenant_id, delivery, "failed", error=f"{type(error).__name__}: {error}"[:1000]
+        )
+        raise
+    deps.webhooks.mark_delivery(tenant_id, delivery, "processed", document_id=stored.document.id)
+    logger.info(
+        "delivery processed", extra={"delivery": delivery.delivery_id, "document": stored.document.id}
+    )
+    return stored.document.id
+
+
+def _finished(deps: Dependencies, tenant_id: str, document_id: str) -> StoredDocument:
+    """Numbered and rendered, whatever an earlier attempt left undone."""
+    try:
+        return invoices.finalize_draft(
+            deps, tenant_id, document_id, publish=invoices.publisher(deps, tenant_id)
+        )
+    except StateConflict as conflict:
+        if conflict.code != "already_finalized":
+            raise
+        return invoices.get_invoice(deps, tenant_id, document_id)
+
+
+def invoice_order(
+    deps: Dependencies, tenant_id: str, order: ShopOrder, settings: EndpointSettings
+) -> StoredDocument:
+    document_id = deps.webhooks.order_document(tenant_id, order.keys) or _derived_id(tenant_id, order.keys[0])
+    if deps.documents.get(tenant_id, document_id) is None:
+        draft = invoice_from_order(
+            order,
+            document_id=document_id,
+            now=utc_now(),
+            language=settings.language,
+            vat_exemption=settings.vat_exemption,
+        )
+        if not deps.webhooks.put_order_draft(tenant_id, draft, order.keys):
+            document_id = deps.webhooks.order_document(tenant_id, order.keys) or document_id
+    stored = _finished(deps, tenant_id, document_id)
+    if stored.document.totals.amount_due <= 0:
+        return stored
+    return payments.record_payment(
+        deps,
+        tenant_id,
+        document_id,
+        amount=stored.document.totals.amount_due,
+        paid_on=order.paid_on,
+        method=order.method,
+        reference=order.reference[:100],
+        payment_id=f"pay_{document_id.removeprefix(INVOICE_PREFIX)}",
+    )
+
+
+def credit_refund(deps: Dependencies, tenant_id: str, refund: ShopRefund) -> StoredDocument:
+    """The credit note of a refund, and on its invoice the refund as a negative payment, together:
+    the money went back, and the invoice is settled by what was kept plus what was credited."""
+    note_id = _derived_id(tenant_id, refund.key)
+    if deps.documents.get(tenant_id, note_id) is not None:
+        return _finished(deps, tenant_id, note_id)
+    invoice_id = deps.webhooks.order_document(tenant_id, refund.order_keys)
+    if invoice_id is None:
+        raise UnreadableEvent(
+            "the refunded order was not invoiced here (yet): retried later", field="order_id"
+        )
+    invoice = invoices.get_invoice(deps, tenant_id, invoice_id).document
+    amount = refund.amount - (invoice.totals.amount_credited if refund.cumulative else 0)
+    if amount <= 0:
+        raise UnreadableEvent("the refund is already credited", field="amount")
+    now = utc_now()
+    draft = credit_note_from_refund(refund, invoice, amount, document_id=note_id, now=now)
+    draft = draft.model_copy(update={"corrects": corrected(invoice), "reason": refund.reason})
+
+    def settle_invoice(note: Document) -> list[dict[str, Any]]:
+        current = invoices.get_invoice(deps, tenant_id, invoice_id).document
+        assert note.number is not None
+        assert note.issue_date is not None
+        reference = CreditNoteRef(id=note.id, number=note.number, amount=amount, issue_date=note.issue_date)
+        repaid = Payment(
+            id=f"pay_{note.id.removeprefix(INVOICE_PREFIX)}",
+            amount=-amount,
+            date=refund.refunded_on,
+            method="refund",
+            reference=refund.key.split(":", 1)[1][:100],
+            recorded_at=now,
+        )
+        after = settled(current, [*current.payments, repaid], [*current.credit_notes, reference])
+        if after.totals.amount_due < 0 or after.totals.amount_paid < 0:
+            raise UnreadableEvent(
+                f"the refund exceeds what was paid on invoice {current.number}", field="amount"
+            )
+        entries: list[Entry] = [
+            ("credit_notes", reference.id, reference.model_dump_json()),
+            ("payments", repaid.id, repaid.model_dump_json()),
+        ]
+        return [deps.documents.settlement_update(tenant_id, after, before=current.totals, entries=entries)]
+
+    settings = deps.tenants.settings(tenant_id)
+    stored = finalize_document(
+        deps, tenant_id, draft, draft_version=None, settings=settings, now=now, related=settle_invoice
+    )
+    return invoices.publisher(deps, tenant_id)(stored)
