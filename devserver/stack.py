@@ -13,6 +13,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from devserver.gateway import Gateway
 from devserver.lambdas import FunctionPool
 from devserver.moto_backend import CREDENTIALS, MotoBackend
+from devserver.queues import QueuePoller
 from devserver.resources import REGION
 from devserver.template import Template
 
@@ -40,6 +41,7 @@ class LocalStack:
         self.pools: dict[str, FunctionPool] = {}
         self.resources: dict[str, str] = {}
         self._server: BaseWSGIServer | None = None
+        self.pollers: list[QueuePoller] = []
 
     @property
     def url(self) -> str:
@@ -68,12 +70,25 @@ class LocalStack:
     def start(self) -> None:
         self.moto.start()
         self.resources = self.moto.create_resources(self.template)
+        sources = self.template.queue_sources()
         names = {route.function for route in self.template.routes} | {self.template.authorizer()[0]}
+        names |= {source.function for source in sources}
         for name in sorted(names):
             self.pools[name] = FunctionPool(self.template.function(name), self.environment_of(name))
         # One warm environment per function, started together, so the first requests are not cold.
         with ThreadPoolExecutor(max_workers=len(self.pools)) as executor:
             list(executor.map(lambda pool: pool.warm(), self.pools.values()))
+        self.pollers = [
+            QueuePoller(
+                self.moto.client("sqs"),
+                self.resources[source.queue],
+                self.pools[source.function],
+                source.batch_size,
+            )
+            for source in sources
+        ]
+        for poller in self.pollers:
+            poller.start()
         gateway = Gateway(self.template, self.pools, REGION)
         self._server = make_server(self._host, self._port, gateway, threaded=True)
         threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True).start()
@@ -82,6 +97,8 @@ class LocalStack:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+        for poller in self.pollers:
+            poller.stop()
         for pool in self.pools.values():
             pool.stop()
         self.moto.stop()
@@ -91,4 +108,10 @@ class LocalStack:
 
     def client_environment(self) -> dict[str, str]:
         """What a CLI or test needs to reach this stack's AWS side."""
-        return {**CREDENTIALS, "AWS_ENDPOINT_URL": self.moto.endpoint, "TABLE_NAME": self.table_name()}
+        return {
+            **CREDENTIALS,
+            "AWS_ENDPOINT_URL": self.moto.endpoint,
+            "TABLE_NAME": self.table_name(),
+            "WEBHOOK_QUEUE_URL": self.resources["WebhookQueue"],
+            "WEBHOOK_DEAD_LETTER_QUEUE_URL": self.resources["WebhookDeadLetterQueue"],
+        }

@@ -52,6 +52,13 @@ class Function:
     environment: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class QueueSource:
+    function: str
+    queue: str  # the queue's logical id
+    batch_size: int
+
+
 @dataclass
 class Template:
     root: Path
@@ -85,6 +92,17 @@ class Template:
                 authorized = props.get("Auth", {}).get("Authorizer") != "NONE"
                 routes.append(Route(props["Method"].upper(), props["Path"], name, authorized))
         return routes
+
+    def queue_sources(self) -> list[QueueSource]:
+        """The functions that SQS event source mappings feed, and from which queue."""
+        sources = []
+        for name, resource in self.of_type("AWS::Serverless::Function").items():
+            for event in resource["Properties"].get("Events", {}).values():
+                if event["Type"] == "SQS":
+                    props = event["Properties"]
+                    queue = props["Queue"]["Fn::GetAtt"][0]
+                    sources.append(QueueSource(name, queue, int(props.get("BatchSize", 10))))
+        return sources
 
     def function(self, name: str) -> Function:
         props = self.resources[name]["Properties"]

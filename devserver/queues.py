@@ -1,0 +1,78 @@
+"""SQS event source mappings on this machine: a poller per mapping hands batches to the function as
+Lambda does (the same record shape), deletes what succeeded and leaves the reported failures to
+come back, so SQS's redrive policy moves a delivery that keeps failing to its dead-letter queue."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from devserver.lambdas import ACCOUNT_ID, FunctionPool, InvocationError
+from devserver.resources import REGION
+
+RETRY_AFTER_SECONDS = 1  # far shorter than the template's visibility timeout: local retries come fast
+
+
+def sqs_event(queue_url: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
+    arn = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{queue_url.rsplit('/', 1)[-1]}"
+    return {
+        "Records": [
+            {
+                "messageId": message["MessageId"],
+                "receiptHandle": message["ReceiptHandle"],
+                "body": message["Body"],
+                "attributes": message.get("Attributes", {}),
+                "messageAttributes": message.get("MessageAttributes", {}),
+                "md5OfBody": message["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": arn,
+                "awsRegion": REGION,
+            }
+            for message in messages
+        ]
+    }
+
+
+class QueuePoller:
+    def __init__(self, sqs: Any, queue_url: str, pool: FunctionPool, batch_size: int) -> None:
+        self._sqs = sqs
+        self._url = queue_url
+        self._pool = pool
+        self._batch = min(batch_size, 10)
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"poll-{pool.function.name}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stopped.is_set():
+            messages = self._sqs.receive_message(
+                QueueUrl=self._url,
+                MaxNumberOfMessages=self._batch,
+                WaitTimeSeconds=1,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            if messages:
+                self._deliver(messages)
+
+    def _deliver(self, messages: list[dict[str, Any]]) -> None:
+        try:
+            result = self._pool.invoke(sqs_event(self._url, messages)) or {}
+            failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
+        except (InvocationError, EOFError, OSError):
+            failed = {message["MessageId"] for message in messages}
+        for message in messages:
+            if message["MessageId"] in failed:
+                self._sqs.change_message_visibility(
+                    QueueUrl=self._url,
+                    ReceiptHandle=message["ReceiptHandle"],
+                    VisibilityTimeout=RETRY_AFTER_SECONDS,
+                )
+            else:
+                self._sqs.delete_message(QueueUrl=self._url, ReceiptHandle=message["ReceiptHandle"])
