@@ -27,11 +27,13 @@ def create_resources(
     for logical_id, resource in template.of_type("AWS::DynamoDB::Table").items():
         props = resource["Properties"]
         name = f"{prefix}-{logical_id}"
-        extra = (
+        extra: dict[str, Any] = (
             {"GlobalSecondaryIndexes": props["GlobalSecondaryIndexes"]}
             if "GlobalSecondaryIndexes" in props
             else {}
         )
+        if "StreamSpecification" in props:
+            extra["StreamSpecification"] = {"StreamEnabled": True} | props["StreamSpecification"]
         dynamodb.create_table(
             TableName=name,
             KeySchema=props["KeySchema"],
@@ -68,6 +70,9 @@ def create_resources(
                 },
             )
         names[logical_id] = name
+    for logical_id in template.of_type("AWS::Events::EventBus"):
+        names[logical_id] = f"{prefix}-{logical_id}"
+        client("events").create_event_bus(Name=names[logical_id])
     for logical_id in template.of_type("AWS::KMS::Key"):
         names[logical_id] = client("kms").create_key(Description=logical_id)["KeyMetadata"]["KeyId"]
     names |= _create_queues(template, client("sqs"), prefix)

@@ -15,6 +15,7 @@ from devserver.lambdas import FunctionPool
 from devserver.moto_backend import CREDENTIALS, MotoBackend
 from devserver.queues import QueuePoller
 from devserver.resources import REGION
+from devserver.streams import StreamPoller
 from devserver.template import Template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +42,7 @@ class LocalStack:
         self.pools: dict[str, FunctionPool] = {}
         self.resources: dict[str, str] = {}
         self._server: BaseWSGIServer | None = None
-        self.pollers: list[QueuePoller] = []
+        self.pollers: list[QueuePoller | StreamPoller] = []
 
     @property
     def url(self) -> str:
@@ -71,8 +72,9 @@ class LocalStack:
         self.moto.start()
         self.resources = self.moto.create_resources(self.template)
         sources = self.template.queue_sources()
+        streams = self.template.stream_sources()
         names = {route.function for route in self.template.routes} | {self.template.authorizer()[0]}
-        names |= {source.function for source in sources}
+        names |= {source.function for source in sources} | {source.function for source in streams}
         for name in sorted(names):
             self.pools[name] = FunctionPool(self.template.function(name), self.environment_of(name))
         # One warm environment per function, started together, so the first requests are not cold.
@@ -86,6 +88,16 @@ class LocalStack:
                 source.batch_size,
             )
             for source in sources
+        ]
+        self.pollers += [
+            StreamPoller(
+                self.moto.dynamodb(),
+                self.moto.client("dynamodbstreams"),
+                self.resources[source.table],
+                self.pools[source.function],
+                source.batch_size,
+            )
+            for source in streams
         ]
         for poller in self.pollers:
             poller.start()

@@ -59,6 +59,13 @@ class QueueSource:
     batch_size: int
 
 
+@dataclass(frozen=True)
+class StreamSource:
+    function: str
+    table: str  # the table's logical id
+    batch_size: int
+
+
 @dataclass
 class Template:
     root: Path
@@ -102,6 +109,17 @@ class Template:
                     props = event["Properties"]
                     queue = props["Queue"]["Fn::GetAtt"][0]
                     sources.append(QueueSource(name, queue, int(props.get("BatchSize", 10))))
+        return sources
+
+    def stream_sources(self) -> list[StreamSource]:
+        """The functions that a table's stream feeds, and which table."""
+        sources = []
+        for name, resource in self.of_type("AWS::Serverless::Function").items():
+            for event in resource["Properties"].get("Events", {}).values():
+                if event["Type"] == "DynamoDB":
+                    props = event["Properties"]
+                    table = props["Stream"]["Fn::GetAtt"][0]
+                    sources.append(StreamSource(name, table, int(props.get("BatchSize", 100))))
         return sources
 
     def function(self, name: str) -> Function:

@@ -214,6 +214,7 @@ def aws() -> Iterator[dict[str, str]]:
         names = create_resources(TEMPLATE, boto3.client, prefix=PREFIX)
         os.environ["WEBHOOK_KEY_ID"] = names["WebhookSecretsKey"]
         os.environ["WEBHOOK_QUEUE_URL"] = names["WebhookQueue"]
+        os.environ["EVENT_BUS_NAME"] = names["InvoiceEventsBus"]
         from_environment.cache_clear()  # adapters made fresh for this test's resources
         yield names
 

@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
@@ -35,6 +36,11 @@ def s3() -> S3Client:
 
 
 @cache
+def events() -> EventBridgeClient:
+    return boto3.client("events", config=_CONFIG)
+
+
+@cache
 def kms() -> KMSClient:
     return boto3.client("kms", config=_CONFIG)
 
@@ -55,6 +61,10 @@ def bucket_name() -> str:
 def webhook_key_id() -> str | None:
     """Only the function that creates endpoints encrypts, so only it is given the key's id."""
     return os.environ.get("WEBHOOK_KEY_ID")
+
+
+def event_bus_name() -> str:
+    return os.environ["EVENT_BUS_NAME"]
 
 
 def webhook_queue_url() -> str:

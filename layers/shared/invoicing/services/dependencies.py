@@ -17,6 +17,7 @@ from invoicing.adapters.dynamodb.numbering import SeriesTable
 from invoicing.adapters.dynamodb.quotes import QuoteTable
 from invoicing.adapters.dynamodb.tenants import TenantTable
 from invoicing.adapters.dynamodb.webhooks import WebhookTable
+from invoicing.adapters.eventbridge import EventBus
 from invoicing.adapters.kms import SecretBox
 from invoicing.adapters.remote_files import RemoteFiles
 from invoicing.adapters.s3 import DocumentStore
@@ -35,6 +36,10 @@ class Dependencies:
     @cached_property
     def documents(self) -> DocumentTable:
         return DocumentTable(aws.dynamodb(), aws.table_name())
+
+    @cached_property
+    def events(self) -> EventBus:
+        return EventBus(aws.events(), aws.event_bus_name())
 
     @cached_property
     def imports(self) -> ImportTable:

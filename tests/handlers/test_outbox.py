@@ -1,0 +1,134 @@
+"""The outbox: the table's stream through the outbox function onto the bus, as a subscriber sees it
+(a rule forwarding the bus to a queue): one event per committed change, none for what failed."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from typing import Any
+
+import boto3
+import pytest
+
+from invoicing.services.dependencies import from_environment
+from tests.handlers.conftest import REGION, Api, api_event, context, handler_module, sample_event
+
+INVOICE = json.loads(sample_event("create_invoice")["body"])
+# moto answers stream calls only at the service's own host, not at an account-based endpoint.
+STREAMS_ENDPOINT = f"https://streams.dynamodb.{REGION}.amazonaws.com"
+
+
+@pytest.fixture
+def subscriber(aws: dict[str, str]) -> str:
+    """A queue that a rule on the bus forwards every `invoicing` event to: what a tenant would wire."""
+    sqs, events = boto3.client("sqs"), boto3.client("events")
+    url = sqs.create_queue(QueueName="subscriber")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bus = os.environ["EVENT_BUS_NAME"]
+    events.put_rule(Name="all", EventBusName=bus, EventPattern=json.dumps({"source": ["invoicing"]}))
+    events.put_targets(Rule="all", EventBusName=bus, Targets=[{"Id": "queue", "Arn": arn}])
+    return url
+
+
+def stream_records() -> list[dict[str, Any]]:
+    streams = boto3.client("dynamodbstreams", endpoint_url=STREAMS_ENDPOINT)
+    (stream,) = streams.list_streams(TableName=os.environ["TABLE_NAME"])["Streams"]
+    shard = streams.describe_stream(StreamArn=stream["StreamArn"])["StreamDescription"]["Shards"][0]
+    iterator = streams.get_shard_iterator(
+        StreamArn=stream["StreamArn"], ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    records = streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]
+    for record in records:
+        record["dynamodb"].pop("ApproximateCreationDateTime", None)
+        record["eventSourceARN"] = stream["StreamArn"]
+    return records
+
+
+def run_outbox(records: list[dict[str, Any]]) -> dict[str, Any]:
+    return handler_module("outbox").handler({"Records": records}, context("outbox"))
+
+
+def received(queue_url: str) -> list[dict[str, Any]]:
+    sqs, found = boto3.client("sqs"), []
+    while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:
+            found.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return found
+
+
+def test_each_committed_change_is_published_once_as_what_it_means(api: Api, subscriber: str):
+    paid = api.create(INVOICE, headers={}).json()
+    api.finalize(paid["id"])
+    api.call("payments", _payment(api, paid["id"], paid["totals"]["total_incl_tax"]))
+    credited = api.create(INVOICE | {"finalize": True}, headers={}).json()
+    api.credit(credited["id"], {"reason": "Erreur de prix"})
+    deleted = api.create(INVOICE, headers={}).json()
+    api.delete(deleted["id"])
+    refused = api.finalize(paid["id"])  # already finalized: nothing commits, nothing is published
+    assert refused.status == 409
+
+    assert run_outbox(stream_records()) == {"batchItemFailures": []}
+    events = received(subscriber)
+    by_document = Counter((event["detail"]["document"]["id"], event["detail-type"]) for event in events)
+    assert by_document == {
+        (paid["id"], "invoice.created"): 1,
+        (paid["id"], "invoice.finalized"): 1,
+        (paid["id"], "invoice.paid"): 1,
+        (credited["id"], "invoice.created"): 1,
+        (credited["id"], "invoice.finalized"): 1,
+        (deleted["id"], "invoice.created"): 1,
+        (by_type(events, "credit_note.created"), "credit_note.created"): 1,
+    }
+    finalized = next(
+        e
+        for e in events
+        if e["detail-type"] == "invoice.finalized" and e["detail"]["document"]["id"] == paid["id"]
+    )
+    assert finalized["source"] == "invoicing"
+    assert finalized["detail"]["tenant_id"] == api.tenant
+    assert finalized["detail"]["document"]["number"].startswith("F")
+    assert finalized["detail"]["event_id"] == f"{paid['id']}:invoice.finalized"
+
+
+def test_a_change_handed_over_twice_keeps_its_event_ids(api: Api, subscriber: str):
+    api.create(INVOICE | {"finalize": True}, headers={})
+    records = stream_records()
+    run_outbox(records)
+    run_outbox(records)
+    ids = [event["detail"]["event_id"] for event in received(subscriber)]
+    assert len(ids) == 4
+    assert len(set(ids)) == 2  # a subscriber deduplicating on event_id sees each change once
+
+
+def test_events_that_fail_to_publish_are_reported_for_the_stream_to_retry(
+    api: Api, subscriber: str, monkeypatch
+):
+    api.create(INVOICE | {"finalize": True}, headers={})
+    records = stream_records()
+    monkeypatch.setenv("EVENT_BUS_NAME", "no-such-bus")
+    from_environment.cache_clear()
+    result = run_outbox(records)
+    (created,) = [
+        record
+        for record in records
+        if record["dynamodb"]["Keys"]["sk"]["S"].startswith("DOC#") and record["eventName"] == "INSERT"
+    ]
+    assert [item["itemIdentifier"] for item in result["batchItemFailures"]] == [
+        created["dynamodb"]["SequenceNumber"]
+    ]
+
+
+def by_type(events: list[dict[str, Any]], kind: str) -> str:
+    (document_id,) = {event["detail"]["document"]["id"] for event in events if event["detail-type"] == kind}
+    return str(document_id)
+
+
+def _payment(api: Api, invoice_id: str, amount: str) -> dict[str, Any]:
+    return api_event(
+        "record_payment",
+        tenant=api.tenant,
+        invoice_id=invoice_id,
+        body={"amount": amount, "date": "2026-11-21"},
+    )
