@@ -5,6 +5,8 @@ named by --table or TABLE_NAME (the stack's InvoicesTableName output).
 `invoicing webhooks replay`: the deliveries the dead-letter queue holds, sent back to be processed
 (--queue and --dead-letter-queue, or the stack's WebhookQueueUrl and WebhookDeadLetterQueueUrl
 outputs as WEBHOOK_QUEUE_URL and WEBHOOK_DEAD_LETTER_QUEUE_URL).
+`invoicing webhooks send EVENT --url URL --secret SECRET`: a sample delivery of events/, signed
+afresh with the endpoint's secret (Stripe's signature holds 5 minutes), posted as the shop would.
 """
 
 from __future__ import annotations
@@ -13,13 +15,19 @@ import argparse
 import json
 import os
 import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 from invoicing.adapters import aws
 from invoicing.adapters.dynamodb.tenants import TenantTable
 from invoicing.adapters.sqs import DeliveryQueue
+from invoicing.domain.webhooks.signatures import sign_base64_hmac, sign_stripe
 from invoicing.services.tenants import create_tenant
 
 MAX_NAME_LENGTH = 200
+SIGNATURE_HEADERS = {"shopify": "X-Shopify-Hmac-Sha256", "woocommerce": "X-WC-Webhook-Signature"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +50,40 @@ def _parser() -> argparse.ArgumentParser:
         help="default: $WEBHOOK_DEAD_LETTER_QUEUE_URL",
     )
     replay.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
+    send = webhook_actions.add_parser("send", help="post a sample delivery of events/, signed afresh")
+    send.add_argument(
+        "event", type=Path, help="an API Gateway event of events/, such as webhook_shopify_orders_paid.json"
+    )
+    send.add_argument(
+        "--url", required=True, help="the endpoint's url, as POST /v1/webhook-endpoints gave it"
+    )
+    send.add_argument("--secret", required=True, help="the secret the endpoint was created with")
     return parser
+
+
+def _send(args: argparse.Namespace) -> int:
+    event = json.loads(args.event.read_text())
+    body = str(event["body"]).encode()
+    provider = event["pathParameters"]["provider"]
+    headers = {
+        name: value
+        for name, value in event["headers"].items()
+        if name.lower() not in {"host", "content-length"} and not name.lower().startswith("x-forwarded")
+    }
+    # Signed afresh where the sample is signed (WooCommerce's ping is not).
+    if "Stripe-Signature" in headers:
+        headers["Stripe-Signature"] = sign_stripe(body, args.secret, timestamp=int(time.time()))
+    header = SIGNATURE_HEADERS.get(provider)
+    if header in headers:
+        headers[header] = sign_base64_hmac(body, args.secret)
+    request = urllib.request.Request(args.url, data=body, headers=headers, method="POST")  # noqa: S310 - the operator's URL
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            status, answer = response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        status, answer = error.code, error.read().decode()
+    sys.stdout.write(f"{status} {answer}\n")
+    return 0 if status < 300 else 1
 
 
 def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -58,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.resource == "webhooks":
-        return _replay(parser, args)
+        return _send(args) if args.action == "send" else _replay(parser, args)
     name = args.name.strip()
     if not name or len(name) > MAX_NAME_LENGTH or not name.isprintable():
         parser.error(f"--name must be 1 to {MAX_NAME_LENGTH} printable characters")
