@@ -22,6 +22,10 @@ FUNCTIONS = [
     "download_invoice",
     "credit_notes",
     "quotes",
+    "webhook_endpoints",
+    "webhook_receiver",
+    "webhook_processor",
+    "outbox",
 ]
 REPEAT = 5
 

@@ -10,6 +10,7 @@ from typing import Any
 from devserver.lambdas import ACCOUNT_ID, FunctionPool, InvocationError
 from devserver.resources import REGION
 
+IDLE_SECONDS = 0.05
 RETRY_AFTER_SECONDS = 1  # far shorter than the template's visibility timeout: local retries come fast
 
 
@@ -51,15 +52,18 @@ class QueuePoller:
 
     def _run(self) -> None:
         while not self._stopped.is_set():
+            # No long polling: moto holds its one lock for as long as a receive waits.
             messages = self._sqs.receive_message(
                 QueueUrl=self._url,
                 MaxNumberOfMessages=self._batch,
-                WaitTimeSeconds=1,
+                WaitTimeSeconds=0,
                 AttributeNames=["All"],
                 MessageAttributeNames=["All"],
             ).get("Messages", [])
             if messages:
                 self._deliver(messages)
+            else:
+                self._stopped.wait(IDLE_SECONDS)
 
     def _deliver(self, messages: list[dict[str, Any]]) -> None:
         try:

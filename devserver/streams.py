@@ -12,7 +12,7 @@ from typing import Any
 from devserver.lambdas import FunctionPool, InvocationError
 from devserver.resources import REGION
 
-IDLE_SECONDS = 0.2
+IDLE_SECONDS = 0.05
 RETRY_SECONDS = 1.0
 
 
@@ -67,7 +67,7 @@ class StreamPoller:
                 continue
             iterator = response.get("NextShardIterator") or iterator
             if not response.get("Records"):
-                time.sleep(IDLE_SECONDS)
+                self._stopped.wait(IDLE_SECONDS)
 
     def _deliver(self, records: list[dict[str, Any]]) -> str | None:
         """The sequence number to start again from, or None when the whole batch went through."""

@@ -39,8 +39,9 @@ def stack() -> Iterator[LocalStack]:
 class Client:
     """A tenant's API client, as a shop's back office would hold it."""
 
-    def __init__(self, base_url: str, api_key: str | None) -> None:
+    def __init__(self, base_url: str, api_key: str | None, tenant_id: str | None = None) -> None:
         self.base_url = base_url
+        self.tenant_id = tenant_id
         self.session = requests.Session()
         self.session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=32))
         if api_key is not None:
@@ -78,7 +79,7 @@ class Client:
 
 def new_client(stack: LocalStack, *, with_settings: bool = True) -> Client:
     tenant = create_tenant(TenantTable(stack.moto.dynamodb(), stack.table_name()), "Test SAS")
-    client = Client(stack.url, tenant.api_key)
+    client = Client(stack.url, tenant.api_key, tenant.tenant_id)
     if with_settings:
         assert client.request("PUT", "/v1/settings", json=SETTINGS).status_code == 200
     return client

@@ -34,7 +34,8 @@ from invoicing.services.numbering import finalize_document
 logger = Logger(child=True)
 
 
-def _derived_id(tenant_id: str, key: str) -> str:
+def document_id_of(tenant_id: str, key: str) -> str:
+    """The id of the document an order or refund of the shop becomes: the same at every attempt."""
     return f"{INVOICE_PREFIX}{hashlib.sha256(f'{tenant_id}|{key}'.encode()).hexdigest()[:32]}"
 
 
@@ -99,7 +100,9 @@ def _finished(deps: Dependencies, tenant_id: str, document_id: str) -> StoredDoc
 def invoice_order(
     deps: Dependencies, tenant_id: str, order: ShopOrder, settings: EndpointSettings
 ) -> StoredDocument:
-    document_id = deps.webhooks.order_document(tenant_id, order.keys) or _derived_id(tenant_id, order.keys[0])
+    document_id = deps.webhooks.order_document(tenant_id, order.keys) or document_id_of(
+        tenant_id, order.keys[0]
+    )
     if deps.documents.get(tenant_id, document_id) is None:
         draft = invoice_from_order(
             order,
@@ -128,7 +131,7 @@ def invoice_order(
 def credit_refund(deps: Dependencies, tenant_id: str, refund: ShopRefund) -> StoredDocument:
     """The credit note of a refund, and on its invoice the refund as a negative payment, together:
     the money went back, and the invoice is settled by what was kept plus what was credited."""
-    note_id = _derived_id(tenant_id, refund.key)
+    note_id = document_id_of(tenant_id, refund.key)
     if deps.documents.get(tenant_id, note_id) is not None:
         return _finished(deps, tenant_id, note_id)
     invoice_id = deps.webhooks.order_document(tenant_id, refund.order_keys)
