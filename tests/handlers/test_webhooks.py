@@ -97,21 +97,39 @@ def test_a_signed_delivery_becomes_a_paid_invoice(api: Api, provider, payload, h
     assert read["links"]["pdf"].startswith("https://")
 
 
+BAD_DELIVERIES = {
+    "shopify": (ORDER, {"X-Shopify-Topic": "orders/paid"}, "X-Shopify-Webhook-Id"),
+    "woocommerce": (
+        woocommerce_order(727, [("Bol", 2, "31.66", "20")]),
+        {"X-WC-Webhook-Topic": "order.updated"},
+        "X-WC-Webhook-Delivery-ID",
+    ),
+    "stripe": (stripe_invoice_paid("evt_bad", "in_bad", "pi_bad", [("Pro", 1, 4990, "20")]), {}, None),
+}
+
+
+@pytest.mark.parametrize("provider", list(BAD_DELIVERIES))
 @pytest.mark.parametrize(
-    ("case", "secret", "change"),
+    ("case", "secret", "tampered"),
     [
-        ("wrong secret", "whsec_another_secret_entirely", {}),
-        ("no signature", None, {}),
-        ("changed body", SECRET, {"sent_instead": json.dumps(ORDER | {"total_price": "0.01"}).encode()}),
+        ("wrong secret", "whsec_another_secret_entirely", False),
+        ("no signature", None, False),
+        ("changed body", SECRET, True),
     ],
 )
-def test_a_bad_signature_is_refused_and_changes_nothing(api: Api, case, secret, change):
-    endpoint = create_endpoint(api, "shopify", SECRET)
-    headers = {"X-Shopify-Topic": "orders/paid", "X-Shopify-Webhook-Id": f"bad-{case}"}
-    refused = deliver(endpoint, ORDER, secret=secret, headers=headers, **change)
+def test_a_bad_signature_is_refused_and_changes_nothing(api: Api, provider, case, secret, tampered):
+    endpoint = create_endpoint(api, provider, SECRET)
+    payload, headers, id_header = BAD_DELIVERIES[provider]
+    if provider == "stripe":
+        payload = payload | {"created": int(time.time())}
+    delivery_id = "evt_bad" if provider == "stripe" else f"bad-{case}"
+    headers = headers | ({id_header: delivery_id} if id_header else {})
+    changed = json.dumps(payload).replace(": ", ":", 1).encode() if tampered else None
+    refused = deliver(endpoint, payload, secret=secret, headers=headers, sent_instead=changed)
     assert (refused.status, refused.json()["error"]["code"]) == (401, "signature_invalid"), case
     delivery = boto3.client("dynamodb").get_item(
-        TableName=os.environ["TABLE_NAME"], Key=key(tenant_pk(api.tenant), f"DELIVERY#shopify#bad-{case}")
+        TableName=os.environ["TABLE_NAME"],
+        Key=key(tenant_pk(api.tenant), f"DELIVERY#{provider}#{delivery_id}"),
     )
     assert "Item" not in delivery
     assert queued() == 0
