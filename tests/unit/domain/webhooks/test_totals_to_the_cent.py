@@ -169,3 +169,11 @@ def test_events_that_make_nothing_are_recognised():
     unpaid = stripe_checkout_completed("evt_7", "cs_7", "pi_7", 1200, 200)
     unpaid["data"]["object"]["payment_status"] = "unpaid"
     assert stripe.read_event(unpaid) is None
+
+
+def test_a_stripe_invoice_of_recent_api_versions_names_its_payment_intent_in_payments():
+    event = stripe_invoice_paid("evt_9", "in_9", "pi_9", [("Pro", 1, 4990, "20")])
+    invoice = event["data"]["object"]
+    del invoice["payment_intent"]
+    invoice["payments"] = {"data": [{"payment": {"type": "payment_intent", "payment_intent": "pi_9"}}]}
+    assert stripe.paid_invoice(event).keys[0] == "stripe:pi_9"

@@ -82,6 +82,16 @@ def _invoice_line(line: dict[str, Any], currency: str, position: int) -> OrderLi
     return OrderLine(title, quantity, from_minor(line.get("amount"), currency, where) - discounts, Decimal(0))
 
 
+def _payment_intent(invoice: dict[str, Any]) -> object:
+    """The PaymentIntent that paid the invoice: a field of its own before API version 2025-03-31,
+    the first of its `payments` since."""
+    if invoice.get("payment_intent"):
+        return invoice["payment_intent"]
+    payments = (invoice.get("payments") or {}).get("data") or []
+    first = payments[0].get("payment", {}) if payments and isinstance(payments[0], dict) else {}
+    return first.get("payment_intent") if isinstance(first, dict) else None
+
+
 def paid_invoice(event: dict[str, Any]) -> ShopOrder:
     invoice = _object(event)
     currency = _currency(invoice)
@@ -91,7 +101,7 @@ def paid_invoice(event: dict[str, Any]) -> ShopOrder:
     paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or event.get("created")
     return ShopOrder(
         provider="stripe",
-        keys=_keys(invoice.get("payment_intent"), invoice.get("id"), invoice.get("charge")),
+        keys=_keys(_payment_intent(invoice), invoice.get("id"), invoice.get("charge")),
         reference=str(invoice.get("number") or invoice.get("id")),
         currency=currency,
         customer=_customer(
