@@ -29,8 +29,11 @@ def test_one_draft_finalized_16_times_at_once_takes_one_number(client: Client):
     with ThreadPoolExecutor(WRITERS) as pool:
         responses = list(pool.map(lambda _: client.finalize(invoice_id), range(WRITERS)))
     statuses = Counter(r.status_code for r in responses)
-    assert statuses[200] == 1
-    assert statuses[409] == WRITERS - 1
+    assert set(statuses) <= {200, 409}
+    # One number is taken. A request that reads the invoice between its commit and the end of its
+    # rendering finishes that rendering (the retry path after a failure) and answers that same
+    # number with a 200; every other one is a 409.
+    assert {r.json()["number"] for r in responses if r.status_code == 200} == {f"F{YEAR}-00001"}
     assert client.finalize(client.draft_id()).json()["number"] == f"F{YEAR}-00002"
 
 
