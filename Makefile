@@ -76,7 +76,10 @@ build: $(SAM_VENV)/.installed validate
 	test -f $(BUILT)/SharedLayer/python/invoicing/rendering/templates/document.html
 	ls $(BUILT)/SharedLayer/python/pydantic_core/*cpython-313-aarch64-linux-gnu.so
 	test -d $(BUILT)/RenderLayer/python/xhtml2pdf
+	test -d $(BUILT)/RenderLayer/python/facturx
+	ls $(BUILT)/RenderLayer/python/lxml/etree*cpython-313-aarch64-linux-gnu.so
 	test ! -e $(BUILT)/SharedLayer/python/xhtml2pdf
+	test ! -e $(BUILT)/RenderLayer/python/saxonche
 	for function in $(BUILT)/*Function; do test -f $$function/app.py; done
 
 clean:

@@ -17,7 +17,11 @@ def test_a_draft_is_computed_and_costs_one_dynamodb_write(api: Api, aws_calls):
     assert response.status == 201
     body = response.json()
     assert response.headers["location"] == f"/v1/invoices/{body['id']}"
-    assert (body["status"], body["number"], body["links"]) == ("draft", None, {"pdf": None, "html": None})
+    assert (body["status"], body["number"], body["links"]) == (
+        "draft",
+        None,
+        {"pdf": None, "html": None, "cii": None},
+    )
     assert [line["total_excl_tax"] for line in body["lines"]] == ["49.90", "33.75"]
     assert body["totals"] == {
         "subtotal_excl_tax": "83.65",

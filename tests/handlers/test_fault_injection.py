@@ -14,6 +14,7 @@ from tests.handlers.conftest import Api, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 YEAR = datetime.now(ZoneInfo("Europe/Paris")).year
+FILES = {f"F{YEAR}-00001.pdf", f"F{YEAR}-00001.html", f"F{YEAR}-00001.xml"}  # Factur-X PDF, HTML, CII XML
 
 # (operation, before or after it reached AWS, which call of it); "after" means the write happened
 # but its answer was lost.
@@ -22,8 +23,10 @@ STEPS = [
     ("dynamodb.UpdateItem", "after", 1),  # a lease taken by a writer that then died: it expires
     ("dynamodb.TransactWriteItems", "before", 1),
     ("dynamodb.TransactWriteItems", "after", 1),
-    ("s3.PutObject", "before", 1),  # the PDF
+    ("s3.PutObject", "before", 1),  # the Factur-X PDF
     ("s3.PutObject", "after", 1),
+    ("s3.PutObject", "before", 3),  # the CII XML
+    ("s3.PutObject", "after", 3),
     ("dynamodb.UpdateItem", "before", 2),  # recording that the files are written
     ("dynamodb.UpdateItem", "after", 2),
 ]
@@ -53,7 +56,7 @@ def test_a_failed_step_is_finished_by_a_retry(api: Api, inject_failure, operatio
     else:
         assert retried.status == 200, retried.text
     assert api.read(invoice_id).json()["number"] == f"F{YEAR}-00001"
-    assert s3_keys(api.tenant) == {f"F{YEAR}-00001.pdf", f"F{YEAR}-00001.html"}
+    assert s3_keys(api.tenant) == FILES
     assert api.read(invoice_id).json()["links"]["pdf"].split("?")[0].endswith(f"F{YEAR}-00001.pdf")
     assert api.finalize(invoice_id).status == 409  # and now it is complete
 
@@ -75,7 +78,7 @@ def test_the_html_write_failing_after_the_pdf_is_finished_too(api: Api, inject_f
         emitter.unregister("before-parameter-build.s3.PutObject", unique_id="second-put")
     assert s3_keys(api.tenant) == {f"F{YEAR}-00001.pdf"}
     assert api.finalize(invoice_id).status == 200
-    assert s3_keys(api.tenant) == {f"F{YEAR}-00001.pdf", f"F{YEAR}-00001.html"}
+    assert s3_keys(api.tenant) == FILES
 
 
 def test_failures_across_a_series_leave_it_gapless(api: Api, inject_failure):
@@ -91,7 +94,7 @@ def test_failures_across_a_series_leave_it_gapless(api: Api, inject_failure):
         api.finalize(invoice_id)
         numbers.append(api.read(invoice_id).json()["number"])
     assert sorted(numbers) == [f"F{YEAR}-{n:05d}" for n in range(1, len(numbers) + 1)]
-    assert len(s3_keys(api.tenant)) == 2 * len(numbers)
+    assert len(s3_keys(api.tenant)) == 3 * len(numbers)
 
 
 def test_a_waiter_colliding_with_the_holders_commit_waits_instead_of_failing(api: Api, inject_failure):

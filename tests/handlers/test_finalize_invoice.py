@@ -40,20 +40,25 @@ def test_finalizing_numbers_freezes_and_renders(api: Api, aws_calls):
     assert stored_keys(api.tenant) == [
         f"tenants/{api.tenant}/documents/{invoice_id}/F{YEAR}-00001.html",
         f"tenants/{api.tenant}/documents/{invoice_id}/F{YEAR}-00001.pdf",
+        f"tenants/{api.tenant}/documents/{invoice_id}/F{YEAR}-00001.xml",
     ]
     assert aws_calls["dynamodb.TransactWriteItems"] == 1
-    assert aws_calls["s3.PutObject"] == 2
+    assert aws_calls["s3.PutObject"] == 3
 
 
 def test_the_links_are_short_lived_sigv4_with_the_number_as_filename(api: Api):
     body = api.finalize(draft(api)).json()
-    for fmt, disposition in (("pdf", "attachment"), ("html", "inline")):
+    for fmt, disposition, suffix in (
+        ("pdf", "attachment", "pdf"),
+        ("html", "inline", "html"),
+        ("cii", "attachment", "xml"),
+    ):
         url = urlparse(body["links"][fmt])
         query = parse_qs(url.query)
-        assert url.path.endswith(f"/F{YEAR}-00001.{fmt}")
+        assert url.path.endswith(f"/F{YEAR}-00001.{suffix}")
         assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
         assert query["X-Amz-Expires"] == ["900"]
-        assert query["response-content-disposition"] == [f'{disposition}; filename="F{YEAR}-00001.{fmt}"']
+        assert query["response-content-disposition"] == [f'{disposition}; filename="F{YEAR}-00001.{suffix}"']
         assert "X-Amz-Signature" in query
 
 

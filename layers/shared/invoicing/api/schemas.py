@@ -185,6 +185,11 @@ class Links(BaseModel):
     html: str | None = Field(
         description="Presigned link, valid 15 minutes; null for a draft and for an imported document."
     )
+    cii: str | None = Field(
+        default=None,
+        description="The e-invoice's CII XML (Factur-X EN 16931), also embedded in the PDF; null but for "
+        "finalized invoices, deposit invoices and credit notes.",
+    )
 
 
 class InvoiceResponse(Document):

@@ -13,17 +13,34 @@ from invoicing.adapters.s3 import Disposition
 from invoicing.domain.model import Document, Language
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-Format = Literal["pdf", "html"]
+Format = Literal["pdf", "html", "cii"]
 FORMATS: dict[Format, tuple[str, Disposition]] = {
     "pdf": ("application/pdf", "attachment"),
     "html": ("text/html; charset=utf-8", "inline"),
+    "cii": ("application/xml", "attachment"),
 }
+DownloadFormat = Literal["pdf", "facturx", "html", "cii"]
+
+
+def stored_format(requested: DownloadFormat) -> Format:
+    """An e-invoice's PDF is its Factur-X PDF: `facturx` names it for the clients that want to say so."""
+    return "pdf" if requested == "facturx" else requested
+
+
+# The documents that are e-invoices: their PDF is a Factur-X one, and their CII XML is kept beside it.
+E_INVOICE_TYPES = frozenset({"invoice", "credit_note", "deposit"})
+
+
+def is_e_invoice(document: Document) -> bool:
+    return document.type in E_INVOICE_TYPES and not document.is_draft
 
 
 def filename(document: Document, locale: Language, fmt: Format) -> str:
     """A file name safe in a Content-Disposition header: an imported document's number is the
     client's text, so anything but letters, digits, `.`, `_` and `-` becomes `-`."""
     base = _UNSAFE.sub("-", document.number or f"draft-{document.id}")
+    if fmt == "cii":
+        return f"{base}.xml"  # the data says the same in every language
     suffix = "" if locale == document.language else f".{locale}"
     return f"{base}{suffix}.{fmt}"
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from invoicing import rendering
 from invoicing.adapters.dynamodb.documents import StoredDocument
+from invoicing.domain.errors import StateConflict
 from invoicing.domain.model import EXTERNAL_TYPES, Document, Language, Seller
-from invoicing.services.artifacts import FORMATS, Format, document_key, filename, preview_key
+from invoicing.einvoice.cii import cii_xml
+from invoicing.einvoice.pdf import facturx_pdf
+from invoicing.services.artifacts import FORMATS, Format, document_key, filename, is_e_invoice, preview_key
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.invoices import document_link
 
@@ -19,7 +22,12 @@ def publish(deps: Dependencies, tenant_id: str, stored: StoredDocument, locale: 
     document = stored.document
     html = rendering.render_html(document, locale)
     pdf = rendering.render_pdf(html)
-    files: tuple[tuple[Format, bytes], ...] = (("pdf", pdf), ("html", html.encode()))
+    files: list[tuple[Format, bytes]] = [("pdf", pdf), ("html", html.encode())]
+    if is_e_invoice(document):
+        xml = cii_xml(document)
+        files[0] = ("pdf", facturx_pdf(pdf, xml, document))
+        if locale == document.language:
+            files.append(("cii", xml))
     for fmt, body in files:
         deps.store.put_once(document_key(tenant_id, document, locale, fmt), body, FORMATS[fmt][0])
     deps.documents.mark_rendered(tenant_id, document.id, locale)
@@ -36,6 +44,8 @@ def preview_link(
     fmt: Format,
 ) -> str:
     """A watermarked rendering of a draft, with the seller's identity as the settings hold it now."""
+    if fmt == "cii":
+        raise StateConflict("a draft has no e-invoice yet: finalize it first", code="not_finalized")
     shown = draft.model_copy(update={"seller": seller})
     html = rendering.render_html(shown, locale, preview=True)
     body = rendering.render_pdf(html) if fmt == "pdf" else html.encode()

@@ -12,7 +12,7 @@ from invoicing.api.resolver import tenant_of
 from invoicing.api.schemas import ERROR_RESPONSES
 from invoicing.domain.model import Language
 from invoicing.services import invoices
-from invoicing.services.artifacts import Format
+from invoicing.services.artifacts import DownloadFormat, stored_format
 from invoicing.services.dependencies import from_environment
 from invoicing.services.publishing import download_link
 
@@ -30,7 +30,10 @@ router = Router()
 )
 def download_invoice(
     invoice_id: str,
-    format: Annotated[Format, Query(description="pdf or html")] = "pdf",
+    format: Annotated[
+        DownloadFormat,
+        Query(description="pdf (for an e-invoice, its Factur-X PDF; facturx says the same), html, or cii"),
+    ] = "pdf",
     locale: Annotated[
         Language | None, Query(description="fr or en; the document's language by default")
     ] = None,
@@ -38,5 +41,5 @@ def download_invoice(
     deps = from_environment()
     tenant_id = tenant_of(router)
     stored = invoices.get_invoice(deps, tenant_id, invoice_id)
-    url = download_link(deps, tenant_id, stored, locale or stored.document.language, format)
+    url = download_link(deps, tenant_id, stored, locale or stored.document.language, stored_format(format))
     return Response(status_code=303, headers={"Location": url, "Cache-Control": "no-store"}, body="")

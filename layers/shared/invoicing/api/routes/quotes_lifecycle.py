@@ -14,7 +14,7 @@ from invoicing.api.routes.quotes import quote_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse, QuoteInvoiceCreate, QuoteResponse
 from invoicing.domain.model import Language
 from invoicing.services import invoices, quotes
-from invoicing.services.artifacts import Format
+from invoicing.services.artifacts import DownloadFormat, stored_format
 from invoicing.services.dependencies import from_environment
 from invoicing.services.identifiers import QUOTE_PREFIX
 from invoicing.services.publishing import download_link
@@ -50,13 +50,16 @@ def finalize_quote(quote_id: str) -> QuoteResponse:
 )
 def download_quote(
     quote_id: str,
-    format: Annotated[Format, Query(description="pdf or html")] = "pdf",
+    format: Annotated[
+        DownloadFormat,
+        Query(description="pdf (for an e-invoice, its Factur-X PDF; facturx says the same), html, or cii"),
+    ] = "pdf",
     locale: Annotated[Language | None, Query(description="fr or en; the quote's language by default")] = None,
 ) -> Response[Any]:
     deps = from_environment()
     tenant_id = tenant_of(router)
     stored = quotes.get_quote(deps, tenant_id, quote_id)
-    url = download_link(deps, tenant_id, stored, locale or stored.document.language, format)
+    url = download_link(deps, tenant_id, stored, locale or stored.document.language, stored_format(format))
     return Response(status_code=303, headers={"Location": url, "Cache-Control": "no-store"}, body="")
 
 

@@ -1,0 +1,262 @@
+"""A finalized document as UN/CEFACT Cross Industry Invoice XML, Factur-X profile EN 16931.
+
+Every amount is the document's own (totals are computed once, in the domain); this module only
+says them in the order and with the codes the standard asks: type codes 380 (invoice), 381 (credit
+note), 386 (deposit invoice); VAT categories S (standard) and E (exempt, with the document's
+exemption mention); the deposits deducted as the prepaid amount (BT-113) and a shop's rounding as
+the rounding amount (BT-114).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+from decimal import Decimal
+from typing import Final
+
+from invoicing.domain.model import Address, Document, PricedLine
+from invoicing.domain.money import round_money
+
+NAMESPACES: Final = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+    "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
+    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
+}
+for _prefix, _uri in NAMESPACES.items():
+    ET.register_namespace(_prefix, _uri)
+
+EN16931_GUIDELINE = "urn:cen.eu:en16931:2017"
+TYPE_CODES: Final = {"invoice": "380", "credit_note": "381", "deposit": "386"}
+# UN/ECE Recommendation 20 codes for the units people write on French invoices; one (C62) otherwise.
+UNIT_CODES: Final = {
+    "h": "HUR",
+    "heure": "HUR",
+    "heures": "HUR",
+    "hour": "HUR",
+    "hours": "HUR",
+    "j": "DAY",
+    "jour": "DAY",
+    "jours": "DAY",
+    "day": "DAY",
+    "days": "DAY",
+    "mois": "MON",
+    "month": "MON",
+    "months": "MON",
+    "kg": "KGM",
+    "g": "GRM",
+    "m": "MTR",
+    "m2": "MTK",
+    "m²": "MTK",
+    "l": "LTR",
+    "km": "KMT",
+    "t": "TNE",
+}
+
+
+def _tag(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{NAMESPACES[prefix]}}}{local}"
+
+
+def _add(parent: ET.Element, name: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, _tag(name), attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _amount(value: Decimal, currency: str) -> str:
+    return str(round_money(value, currency))
+
+
+def _date(parent: ET.Element, name: str, value: date, *, qualified: bool = False) -> None:
+    wrapper = _add(parent, name)
+    _add(
+        wrapper,
+        "qdt:DateTimeString" if qualified else "udt:DateTimeString",
+        value.strftime("%Y%m%d"),
+        format="102",
+    )
+
+
+def _category(rate: Decimal) -> str:
+    return "S" if rate > 0 else "E"
+
+
+def _number(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def _address(parent: ET.Element, address: Address | None) -> None:
+    if address is None:
+        return
+    postal = _add(parent, "ram:PostalTradeAddress")
+    _add(postal, "ram:PostcodeCode", address.postal_code)
+    _add(postal, "ram:LineOne", address.line1)
+    if address.line2:
+        _add(postal, "ram:LineTwo", address.line2)
+    _add(postal, "ram:CityName", address.city)
+    _add(postal, "ram:CountryID", address.country)
+
+
+def _line(transaction: ET.Element, position: int, line: PricedLine, currency: str) -> None:
+    assert line.unit_price is not None
+    assert line.vat_rate is not None
+    assert line.total_excl_tax is not None
+    # The standard wants a price that is not negative: a credit line says so with its quantity.
+    sign = Decimal(-1) if line.unit_price < 0 else Decimal(1)
+    price, quantity = line.unit_price * sign, line.quantity * sign
+    item = _add(transaction, "ram:IncludedSupplyChainTradeLineItem")
+    document = _add(item, "ram:AssociatedDocumentLineDocument")
+    _add(document, "ram:LineID", str(position))
+    if line.description:
+        note = _add(document, "ram:IncludedNote")
+        _add(note, "ram:Content", line.description)
+    product = _add(item, "ram:SpecifiedTradeProduct")
+    _add(product, "ram:Name", line.title)
+    agreement = _add(item, "ram:SpecifiedLineTradeAgreement")
+    net_price = _add(agreement, "ram:NetPriceProductTradePrice")
+    _add(net_price, "ram:ChargeAmount", _number(price))
+    delivery = _add(item, "ram:SpecifiedLineTradeDelivery")
+    unit = UNIT_CODES.get((line.unit or "").strip().casefold(), "C62")
+    _add(delivery, "ram:BilledQuantity", _number(quantity), unitCode=unit)
+    settlement = _add(item, "ram:SpecifiedLineTradeSettlement")
+    tax = _add(settlement, "ram:ApplicableTradeTax")
+    _add(tax, "ram:TypeCode", "VAT")
+    _add(tax, "ram:CategoryCode", _category(line.vat_rate))
+    _add(tax, "ram:RateApplicablePercent", _number(line.vat_rate))
+    allowance = round_money(quantity * price, currency) - line.total_excl_tax
+    if allowance != 0:
+        charge = _add(settlement, "ram:SpecifiedTradeAllowanceCharge")
+        indicator = _add(charge, "ram:ChargeIndicator")
+        _add(indicator, "udt:Indicator", "false" if allowance > 0 else "true")
+        _add(charge, "ram:ActualAmount", _amount(abs(allowance), currency))
+        _add(charge, "ram:Reason", "Remise" if allowance > 0 else "Majoration")
+    summation = _add(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation")
+    _add(summation, "ram:LineTotalAmount", _amount(line.total_excl_tax, currency))
+
+
+def _parties(transaction: ET.Element, document: Document) -> None:
+    assert document.seller is not None
+    seller, buyer = document.seller, document.customer
+    agreement = _add(transaction, "ram:ApplicableHeaderTradeAgreement")
+    party = _add(agreement, "ram:SellerTradeParty")
+    _add(party, "ram:Name", seller.name)
+    legal = _add(party, "ram:SpecifiedLegalOrganization")
+    _add(legal, "ram:ID", seller.siren, schemeID="0002")
+    _address(party, seller.address)
+    if seller.email:
+        contact = _add(party, "ram:URIUniversalCommunication")
+        _add(contact, "ram:URIID", seller.email, schemeID="EM")
+    if seller.vat_number:
+        registration = _add(party, "ram:SpecifiedTaxRegistration")
+        _add(registration, "ram:ID", seller.vat_number, schemeID="VA")
+    party = _add(agreement, "ram:BuyerTradeParty")
+    _add(party, "ram:Name", buyer.name)
+    if buyer.siren:
+        legal = _add(party, "ram:SpecifiedLegalOrganization")
+        _add(legal, "ram:ID", buyer.siren, schemeID="0002")
+    _address(party, buyer.address)
+    if buyer.email:
+        contact = _add(party, "ram:URIUniversalCommunication")
+        _add(contact, "ram:URIID", buyer.email, schemeID="EM")
+    if buyer.vat_number:
+        registration = _add(party, "ram:SpecifiedTaxRegistration")
+        _add(registration, "ram:ID", buyer.vat_number, schemeID="VA")
+
+
+def _allowances_by_rate(document: Document) -> dict[Decimal, Decimal]:
+    """The document discount as the domain spread it over the rates: line nets less the VAT base."""
+    nets: dict[Decimal, Decimal] = {}
+    for line in document.lines:
+        if line.kind == "item" and line.vat_rate is not None and line.total_excl_tax is not None:
+            nets[line.vat_rate.normalize()] = (
+                nets.get(line.vat_rate.normalize(), Decimal(0)) + line.total_excl_tax
+            )
+    return {
+        vat.rate.normalize(): nets.get(vat.rate.normalize(), Decimal(0)) - vat.base
+        for vat in document.totals.vat
+    }
+
+
+def _settlement(transaction: ET.Element, document: Document) -> None:
+    currency, totals = document.currency, document.totals
+    settlement = _add(transaction, "ram:ApplicableHeaderTradeSettlement")
+    _add(settlement, "ram:InvoiceCurrencyCode", currency)
+    for vat in totals.vat:
+        tax = _add(settlement, "ram:ApplicableTradeTax")
+        _add(tax, "ram:CalculatedAmount", _amount(vat.amount, currency))
+        _add(tax, "ram:TypeCode", "VAT")
+        if vat.rate == 0:
+            _add(tax, "ram:ExemptionReason", document.vat_exemption or "Exonération")
+        _add(tax, "ram:BasisAmount", _amount(vat.base, currency))
+        _add(tax, "ram:CategoryCode", _category(vat.rate))
+        _add(tax, "ram:RateApplicablePercent", _number(vat.rate))
+    for rate, allowance in _allowances_by_rate(document).items():
+        if allowance == 0:
+            continue
+        charge = _add(settlement, "ram:SpecifiedTradeAllowanceCharge")
+        indicator = _add(charge, "ram:ChargeIndicator")
+        _add(indicator, "udt:Indicator", "false")
+        _add(charge, "ram:ActualAmount", _amount(allowance, currency))
+        _add(charge, "ram:Reason", "Remise")
+        tax = _add(charge, "ram:CategoryTradeTax")
+        _add(tax, "ram:TypeCode", "VAT")
+        _add(tax, "ram:CategoryCode", _category(rate))
+        _add(tax, "ram:RateApplicablePercent", _number(rate))
+    if document.due_date is not None or document.payment_terms is not None:
+        terms = _add(settlement, "ram:SpecifiedTradePaymentTerms")
+        if document.payment_terms == "0":
+            _add(terms, "ram:Description", "Paiement à réception")
+        if document.due_date is not None:
+            _date(terms, "ram:DueDateDateTime", document.due_date)
+    summation = _add(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
+    _add(summation, "ram:LineTotalAmount", _amount(totals.subtotal_excl_tax, currency))
+    if totals.discount != 0:
+        _add(summation, "ram:AllowanceTotalAmount", _amount(totals.discount, currency))
+    _add(summation, "ram:TaxBasisTotalAmount", _amount(totals.total_excl_tax, currency))
+    _add(summation, "ram:TaxTotalAmount", _amount(totals.total_vat, currency), currencyID=currency)
+    if totals.rounding != 0:
+        _add(summation, "ram:RoundingAmount", _amount(totals.rounding, currency))
+    _add(summation, "ram:GrandTotalAmount", _amount(totals.total_incl_tax, currency))
+    if totals.amount_deposits != 0:
+        _add(summation, "ram:TotalPrepaidAmount", _amount(totals.amount_deposits, currency))
+    payable = totals.total_incl_tax + totals.rounding - totals.amount_deposits
+    _add(summation, "ram:DuePayableAmount", _amount(payable, currency))
+    references = [(document.corrects.number, document.corrects.issue_date)] if document.corrects else []
+    references += [(deposit.number, deposit.issue_date) for deposit in document.deposits]
+    for number, issued in references:
+        referenced = _add(settlement, "ram:InvoiceReferencedDocument")
+        _add(referenced, "ram:IssuerAssignedID", number)
+        _date(referenced, "ram:FormattedIssueDateTime", issued, qualified=True)
+
+
+def cii_xml(document: Document) -> bytes:
+    """The finalized document as Factur-X EN 16931 XML, UTF-8."""
+    if document.number is None or document.issue_date is None or document.seller is None:
+        raise ValueError("only a finalized document is an e-invoice")
+    root = ET.Element(_tag("rsm:CrossIndustryInvoice"))
+    context = _add(root, "rsm:ExchangedDocumentContext")
+    guideline = _add(context, "ram:GuidelineSpecifiedDocumentContextParameter")
+    _add(guideline, "ram:ID", EN16931_GUIDELINE)
+    header = _add(root, "rsm:ExchangedDocument")
+    _add(header, "ram:ID", document.number)
+    _add(header, "ram:TypeCode", TYPE_CODES.get(document.type, "380"))
+    _date(header, "ram:IssueDateTime", document.issue_date)
+    for text in (document.notes, document.reason):
+        if text:
+            note = _add(header, "ram:IncludedNote")
+            _add(note, "ram:Content", text)
+    transaction = _add(root, "rsm:SupplyChainTradeTransaction")
+    items = [line for line in document.lines if line.kind == "item"]
+    for position, line in enumerate(items, start=1):
+        _line(transaction, position, line, document.currency)
+    _parties(transaction, document)
+    delivery = _add(transaction, "ram:ApplicableHeaderTradeDelivery")
+    if document.delivery_date is not None:
+        event = _add(delivery, "ram:ActualDeliverySupplyChainEvent")
+        _date(event, "ram:OccurrenceDateTime", document.delivery_date)
+    _settlement(transaction, document)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))

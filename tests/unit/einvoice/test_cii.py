@@ -1,0 +1,167 @@
+"""CII XML of finalized documents, checked as a receiving platform would: the Factur-X EN 16931 XSD
+and the official schematron, over the cases French invoices meet."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from invoicing.domain.deposits import deduct_deposits
+from invoicing.domain.documents import draft_document, freeze
+from invoicing.domain.model import CorrectedInvoice, Document, DocumentContent, Seller
+from invoicing.einvoice.cii import NAMESPACES, cii_xml
+from tests.einvoice_checks import schematron_failures, xsd_errors
+
+NOW = datetime(2026, 11, 21, tzinfo=UTC)
+SELLER = Seller.model_validate(
+    {
+        "name": "Atelier Durand SAS",
+        "legal_form": "SAS",
+        "siren": "552100554",
+        "vat_number": "FR96552100554",
+        "email": "factures@atelier-durand.example",
+        "address": {"line1": "4 place Bellecour", "postal_code": "69002", "city": "Lyon"},
+    }
+)
+BUYER = {
+    "name": "Librairie Martin SARL",
+    "siren": "732829320",
+    "vat_number": "FR44732829320",
+    "address": {"line1": "12 rue des Écoles", "postal_code": "75005", "city": "Paris"},
+}
+EXEMPT = "TVA non applicable, art. 293 B du CGI"
+
+
+def finalized(number: str = "F2026-00001", **fields: Any) -> Document:
+    body = {
+        "customer": BUYER,
+        "payment_terms": "30",
+        "lines": [{"title": "Conseil", "unit_price": "100", "vat_rate": "20"}],
+    }
+    draft = draft_document(
+        DocumentContent.model_validate(body | fields), document_id=f"inv_{number}", now=NOW
+    )
+    return freeze(
+        draft, seller=SELLER, number=number, issue_date=date(2026, 11, 21), default_terms="30", now=NOW
+    )
+
+
+def line(title: str, price: str, rate: str, **fields: Any) -> dict[str, Any]:
+    return {"title": title, "unit_price": price, "vat_rate": rate} | fields
+
+
+DEPOSIT = finalized("F2026-00007", type="deposit", lines=[line("Acompte 30 %", "300", "20")])
+CASES: dict[str, Document] = {
+    "one line at 20 %": finalized(),
+    "three rates": finalized(
+        lines=[
+            line("Conseil", "1234.56", "20"),
+            line("Repas", "45.10", "10"),
+            line("Livres", "18.99", "5.5", quantity="3"),
+        ]
+    ),
+    "press at 2.1 %": finalized(lines=[line("Journal", "1.20", "2.1", quantity="30")]),
+    "line discount in percent": finalized(
+        lines=[line("Licence", "49.90", "20", quantity="7", discount={"type": "percent", "value": "15"})]
+    ),
+    "line discount in amount": finalized(
+        lines=[line("Licence", "49.90", "20", quantity="3", discount={"type": "amount", "value": "10"})]
+    ),
+    "document discount over two rates": finalized(
+        lines=[line("Conseil", "800", "20"), line("Livres", "120", "5.5")],
+        discount={"type": "percent", "value": "10"},
+    ),
+    "document discount of an amount": finalized(
+        lines=[line("Conseil", "800", "20"), line("Livres", "120", "5.5")],
+        discount={"type": "amount", "value": "50"},
+    ),
+    "sub-cent unit prices": finalized(lines=[line("SMS", "0.0125", "20", quantity="3000", unit="SMS")]),
+    "hours and days": finalized(
+        lines=[
+            line("Développement", "95", "20", quantity="12.5", unit="h"),
+            line("Audit", "900", "20", quantity="2", unit="jours"),
+        ]
+    ),
+    "franchise en base (exempt)": finalized(
+        lines=[line("Cours de piano", "40", "0", quantity="4")], vat_exemption=EXEMPT
+    ),
+    "exempt and standard lines": finalized(
+        lines=[line("Formation", "500", "0"), line("Support", "80", "20")],
+        vat_exemption="Exonération de TVA, art. 261-4-4° du CGI",
+    ),
+    "credit note": finalized("AV2026-00001", type="credit_note").model_copy(
+        update={
+            "corrects": CorrectedInvoice(id="inv_x", number="F2026-00001", issue_date=date(2026, 11, 2)),
+            "reason": "Erreur de prix",
+        }
+    ),
+    "deposit invoice": DEPOSIT,
+    "final invoice deducting a deposit": freeze(
+        deduct_deposits(
+            draft_document(
+                DocumentContent.model_validate(
+                    {"customer": BUYER, "lines": [line("Projet", "1000", "20")], "deposit_ids": [DEPOSIT.id]}
+                ),
+                document_id="inv_final",
+                now=NOW,
+            ),
+            [DEPOSIT],
+        ),
+        seller=SELLER,
+        number="F2026-00008",
+        issue_date=date(2026, 11, 21),
+        default_terms="30",
+        now=NOW,
+    ),
+    "delivery date and notes": finalized(delivery_date="2026-11-15", notes="Merci de votre confiance <&>"),
+    "buyer without VAT number": finalized(
+        customer={
+            "name": "Jean Dupont",
+            "address": {"line1": "1 rue", "postal_code": "44000", "city": "Nantes"},
+        }
+    ),
+    "shop rounding amount": finalized(lines=[line("Tasse", "12.42", "20", quantity="3")]).model_copy(
+        update={
+            "totals": finalized(lines=[line("Tasse", "12.42", "20", quantity="3")]).totals.model_copy(
+                update={"rounding": Decimal("0.01"), "amount_due": Decimal("44.72")}
+            )
+        }
+    ),
+    "negative line (a credit within an invoice)": finalized(
+        lines=[line("Abonnement", "120", "20"), line("Avoir sur mois précédent", "-20", "20")]
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_xml_passes_the_xsd_and_the_en16931_schematron(case):
+    xml = cii_xml(CASES[case])
+    assert xsd_errors(xml) == []
+    assert schematron_failures(xml) == []
+
+
+def test_the_xml_says_the_documents_own_figures():
+    document = CASES["final invoice deducting a deposit"]
+    root = etree.fromstring(cii_xml(document))
+
+    def text(path: str) -> str:
+        return str(root.findtext(path, namespaces=NAMESPACES))
+
+    summation = (
+        "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+        "/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
+    )
+    assert text("rsm:ExchangedDocument/ram:ID") == "F2026-00008"
+    assert text(f"{summation}/ram:GrandTotalAmount") == "1200.00"
+    assert text(f"{summation}/ram:TotalPrepaidAmount") == "360.00"
+    assert text(f"{summation}/ram:DuePayableAmount") == "840.00"
+
+
+def test_a_broken_total_is_caught_by_the_schematron():
+    xml = cii_xml(CASES["three rates"]).replace(b"<ram:GrandTotalAmount>", b"<ram:GrandTotalAmount>1", 1)
+    assert xsd_errors(xml) == []
+    assert any(failure.startswith("BR-CO-15") for failure in schematron_failures(xml))
