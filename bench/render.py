@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 from bench.stats import median, timed
 from invoicing.domain.documents import draft_document, freeze
 from invoicing.domain.model import Document, DocumentContent, Seller
+from invoicing.einvoice.cii import cii_xml
+from invoicing.einvoice.pdf import facturx_pdf
 from invoicing.rendering import render_html, render_pdf
 
 SELLER = Seller.model_validate(
@@ -58,4 +60,26 @@ def measure() -> list[tuple[str, str, str, str]]:
                 f"{pages} page(s)",
             )
         )
+    return rows + _facturx()
+
+
+def _facturx() -> list[tuple[str, str, str, str]]:
+    """What making the e-invoice adds to a plain rendering: the CII XML and the PDF/A-3 around it."""
+    rows = []
+    for lines in (1, 200):
+        doc = document(lines)
+        repeat = 15 if lines == 1 else 5
+        plain = median(timed(lambda doc=doc: render_pdf(render_html(doc, "fr")), repeat))
+        both = median(
+            timed(lambda doc=doc: facturx_pdf(render_pdf(render_html(doc, "fr")), cii_xml(doc), doc), repeat)
+        )
+        rows += [
+            (f"PDF render, {lines} line(s) (baseline)", f"{plain * 1000:.0f} ms", "1.00", ""),
+            (
+                f"Factur-X PDF/A-3 with its CII XML, {lines} line(s)",
+                f"{both * 1000:.0f} ms",
+                f"{both / plain:.2f}",
+                f"XML {len(cii_xml(doc)) // 1000} KB",
+            ),
+        ]
     return rows
