@@ -12,6 +12,7 @@ from invoicing.api.routes import (
     credit_notes,
     customers,
     drafts,
+    exports,
     invoices_create,
     invoices_download,
     invoices_finalize,
@@ -42,6 +43,7 @@ def generate() -> dict[str, Any]:
         quotes.router,
         quotes_lifecycle.router,
         settings.router,
+        exports.router,
         webhook_endpoints.router,
         webhooks_receive.router,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,6 +13,7 @@ from botocore.exceptions import ClientError
 from invoicing.adapters.aws import error_code
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
 from invoicing.domain.errors import DomainError, StateConflict
+from invoicing.domain.fec import LEDGER_TYPES
 from invoicing.domain.model import CreditNoteRef, Document, Payment, QuoteInvoice, Totals
 from invoicing.domain.payments import settled
 
@@ -328,6 +330,7 @@ def document_item(tenant_id: str, document: Document, *, version: int) -> dict[s
             "due_date": document.due_date.isoformat() if document.due_date else None,
             "valid_until": document.valid_until.isoformat() if document.valid_until else None,
             "quote_id": document.quote.id if document.quote else None,
+            "ledger": ledger_summary(document),
             "customer_name": document.customer.name,
             "customer_key": document.customer.name.casefold(),
             "currency": document.currency,
@@ -351,6 +354,24 @@ Collection = Literal["DOCS", "QUOTES"]
 def collection_of_type(document_type: str) -> Collection:
     """Quotes are listed apart from the documents of the books (invoices, credit notes...)."""
     return "QUOTES" if document_type == "quote" else "DOCS"
+
+
+def ledger_summary(document: Document) -> str | None:
+    """What the FEC export reads of a finalized document, kept in the listing index so that a year's
+    sales journal is one Query and no document body is read."""
+    if document.is_draft or document.type not in LEDGER_TYPES or document.finalized_at is None:
+        return None
+    totals = document.totals
+    return json.dumps(
+        {
+            "vat": [[str(vat.rate), str(vat.base), str(vat.amount)] for vat in totals.vat],
+            "rounding": str(totals.rounding),
+            "deposits": [
+                [ref.number, str(ref.amount_excl_tax), str(ref.amount)] for ref in document.deposits
+            ],
+            "validated_on": document.finalized_at.date().isoformat(),
+        }
+    )
 
 
 def new_document_put(table: str, tenant_id: str, document: Document) -> TransactWriteItemTypeDef:

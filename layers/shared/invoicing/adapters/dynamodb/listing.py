@@ -6,6 +6,7 @@ from the caller's tenant, so no position, however forged, reads another tenant's
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from invoicing.adapters.dynamodb.documents import Collection, listing_pk
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
+from invoicing.domain.fec import LedgerDocument
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -74,6 +76,22 @@ def _filter_expression(filters: ListFilters) -> tuple[str, dict[str, str], dict[
     return " AND ".join(clauses), names, values
 
 
+def _ledger_document(item: dict[str, Any]) -> LedgerDocument:
+    ledger = json.loads(item["ledger"])
+    return LedgerDocument(
+        type=item["type"],
+        number=item["number"],
+        issue_date=date.fromisoformat(item["issue_date"]),
+        validated_on=date.fromisoformat(ledger["validated_on"]),
+        customer_name=item["customer_name"],
+        currency=item["currency"],
+        total_incl_tax=Decimal(item["total_incl_tax"]),
+        vat=tuple((Decimal(rate), Decimal(base), Decimal(amount)) for rate, base, amount in ledger["vat"]),
+        rounding=Decimal(ledger["rounding"]),
+        deposits=tuple((number, Decimal(excl), Decimal(incl)) for number, excl, incl in ledger["deposits"]),
+    )
+
+
 class DocumentListing:
     def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._client = client
@@ -122,6 +140,30 @@ class DocumentListing:
         return key(tenant_pk(tenant_id), f"DOC#{document_id}") | to_item(
             {"gsi1pk": listing_pk(tenant_id, collection), "gsi1sk": position}
         )
+
+    def ledger(self, tenant_id: str, issued_from: date, issued_to: date) -> list[LedgerDocument]:
+        """Every finalized document of the books issued between the two dates, read from the index's
+        summaries, all pages of them."""
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": INDEX,
+            "KeyConditionExpression": "gsi1pk = :tenant",
+            "FilterExpression": "attribute_exists(ledger) AND issue_date BETWEEN :from AND :to",
+            "ExpressionAttributeValues": to_item(
+                {
+                    ":tenant": listing_pk(tenant_id, "DOCS"),
+                    ":from": issued_from.isoformat(),
+                    ":to": issued_to.isoformat(),
+                }
+            ),
+        }
+        documents = []
+        while True:
+            response = self._client.query(**query)
+            documents += [_ledger_document(from_item(item)) for item in response.get("Items", [])]
+            if "LastEvaluatedKey" not in response:
+                return documents
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def by_number(self, tenant_id: str, number: str) -> dict[str, Any] | None:
         """A finalized document's summary, found through its number's reservation."""
