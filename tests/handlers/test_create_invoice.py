@@ -28,8 +28,8 @@ def test_a_draft_is_computed_and_costs_one_dynamodb_write(api: Api, aws_calls):
         "discount": "0.00",
         "total_excl_tax": "83.65",
         "vat": [
-            {"rate": "20", "base": "49.90", "amount": "9.98"},
-            {"rate": "5.5", "base": "33.75", "amount": "1.86"},
+            {"category": "S", "rate": "20", "base": "49.90", "amount": "9.98"},
+            {"category": "S", "rate": "5.5", "base": "33.75", "amount": "1.86"},
         ],
         "total_vat": "11.84",
         "total_incl_tax": "95.49",

@@ -65,6 +65,7 @@ def test_every_route_of_the_template_is_served_by_a_function_it_declares():
         ("POST", "/v1/quotes/{quote_id}/decline"),
         ("POST", "/v1/quotes/{quote_id}/invoice"),
         ("GET", "/v1/exports/fec"),
+        ("GET", "/v1/invoices/{invoice_id}/finalize-check"),
         ("POST", "/v1/webhook-endpoints"),
         ("GET", "/v1/webhook-endpoints"),
         ("DELETE", "/v1/webhook-endpoints/{endpoint_id}"),

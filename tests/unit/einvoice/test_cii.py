@@ -131,6 +131,30 @@ CASES: dict[str, Document] = {
             )
         }
     ),
+    "reverse charge (autoliquidation)": finalized(
+        customer=BUYER | {"vat_number": "DE136695976", "address": BUYER["address"] | {"country": "DE"}},
+        lines=[line("Conseil", "1500", "0", vat_category="AE")],
+    ),
+    "intra-EU supply of goods": finalized(
+        customer=BUYER | {"vat_number": "DE136695976", "address": BUYER["address"] | {"country": "DE"}},
+        delivery_date="2026-11-18",
+        lines=[{"title": "Presse", "unit_price": "9800", "vat_code": "intracom"}],
+    ),
+    "export outside the EU": finalized(
+        customer={
+            "name": "Acme Inc.",
+            "address": {"line1": "1 Main St", "postal_code": "10001", "city": "New York", "country": "US"},
+        },
+        lines=[{"title": "Machine", "unit_price": "12000", "vat_code": "extracom"}],
+    ),
+    "Pennylane codes and a zero-rated line": finalized(
+        lines=[
+            {"title": "Conseil", "unit_price": "100", "vat_code": "FR_200"},
+            {"title": "Livre", "unit_price": "20", "vat_code": "FR_55"},
+            {"title": "Don", "unit_price": "5", "vat_code": "FR_0"},
+        ]
+    ),
+    "consumer without an address (country taken as France)": finalized(customer={"name": "Jeanne Martin"}),
     "negative line (a credit within an invoice)": finalized(
         lines=[line("Abonnement", "120", "20"), line("Avoir sur mois précédent", "-20", "20")]
     ),

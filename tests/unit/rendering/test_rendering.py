@@ -107,6 +107,20 @@ def test_an_exemption_mention_appears_when_set():
     assert "art. 293 B du CGI" in render_html(final, "fr")
 
 
+def test_reverse_charge_and_exports_print_their_legal_mention():
+    buyer = {"name": "Weber GmbH", "vat_number": "DE136695976"}
+    _, final = document(
+        buyer,
+        lines=[
+            {"title": "Conseil", "unit_price": "900", "vat_code": "reverse_charge"},
+            {"title": "Machine", "unit_price": "100", "vat_code": "extracom"},
+        ],
+    )
+    html = render_html(final, "fr")
+    assert "Autoliquidation" in html
+    assert "Exonération de TVA, article 262 I du CGI" in html
+
+
 def test_a_draft_preview_is_watermarked_and_numberless():
     draft, _ = document()
     text = pdf_text(render_pdf(render_html(draft, "fr", preview=True)))

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from invoicing.adapters.dynamodb.documents import DocumentTooLarge
 from invoicing.api.body import PayloadTooLarge
 from invoicing.api.schemas import ErrorDetail, error_body
+from invoicing.domain.documents import FinalizeBlocked
 from invoicing.domain.errors import DomainError, InvalidDocument, NotFound, StateConflict
 from invoicing.domain.webhooks.signatures import SignatureRefused
 from invoicing.services.numbering import NumberingBusy
@@ -129,6 +130,8 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     def refused(error: DomainError) -> Response[Any]:
         status = next((s for kind, s in STATUS_OF.items() if isinstance(error, kind)), 422)
         details = [ErrorDetail(field=error.field, message=error.message)] if error.field else []
+        if isinstance(error, FinalizeBlocked):
+            details = [ErrorDetail(field=p.field, message=p.message, type=p.code) for p in error.problems]
         return error_response(status, error.code, error.message, details)
 
     @app.exception_handler(IdempotencyValidationError)

@@ -232,6 +232,18 @@ class InvoiceList(BaseModel):
     next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null on the last.")
 
 
+class FinalizeProblem(BaseModel):
+    code: str
+    field: str | None
+    message: str
+
+
+class FinalizeCheckResponse(BaseModel):
+    finalizable: bool
+    blocking: list[FinalizeProblem] = Field(description="What finalization refuses, as it would refuse it.")
+    warnings: list[FinalizeProblem] = Field(description="Mentions a careful issuer adds; they block nothing.")
+
+
 class ErrorDetail(BaseModel):
     field: str | None
     message: str

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from invoicing.domain.errors import InvalidDocument, StateConflict
+from invoicing.domain.finalize_check import Problem, check_document
 from invoicing.domain.model import Document, DocumentContent, Seller
 from invoicing.domain.numbering import SERIES_OF_TYPE, Series
 from invoicing.domain.terms import (
@@ -109,24 +110,27 @@ def check_due_date(document: Document, issue_date: date, default_terms: PaymentT
     return due
 
 
+class FinalizeBlocked(InvalidDocument):
+    """Finalization refused: the problems are those GET .../finalize-check lists as blocking."""
+
+    code = "finalize_blocked"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(problem.message for problem in problems), field=problems[0].field)
+        self.problems = problems
+
+
 def check_finalizable(document: Document, seller: Seller | None) -> Seller:
     if not document.is_draft:
         raise StateConflict(
             f"the document is already finalized as {document.number}", code="already_finalized"
         )
     series_of(document)
+    check = check_document(document, seller)
     if seller is None:
-        raise StateConflict(
-            "set the seller's legal identity (name, address, SIREN) with PUT /v1/settings before finalizing",
-            code="seller_identity_missing",
-        )
-    zero_rated = any(line.vat_rate == 0 for line in document.lines if line.kind == "item")
-    if zero_rated and not document.vat_exemption:
-        raise InvalidDocument(
-            "a line without VAT needs the legal reason on the document (vat_exemption), "
-            "e.g. 'TVA non applicable, art. 293 B du CGI'",
-            field="vat_exemption",
-        )
+        raise StateConflict(check.blocking[0].message, code="seller_identity_missing")
+    if not check.finalizable:
+        raise FinalizeBlocked(check.blocking)
     return seller
 
 

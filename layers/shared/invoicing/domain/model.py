@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
 from invoicing.domain.fields import (
     Amount,
@@ -26,6 +26,7 @@ from invoicing.domain.fields import (
     VatRate,
 )
 from invoicing.domain.terms import PaymentTerms
+from invoicing.domain.vat import VAT_CODES, ZERO_RATED, VatCategory
 
 DocumentType = Literal[
     "invoice", "credit_note", "deposit", "proforma", "quote", "external", "external_credit"
@@ -88,7 +89,37 @@ class Line(Contract):
     unit: Unit | None = None
     unit_price: UnitPrice | None = Field(default=None, validate_default=True)
     vat_rate: VatRate | None = Field(default=None, validate_default=True)
+    vat_category: VatCategory | None = Field(
+        default=None,
+        description="EN 16931 VAT category: S (standard), Z, E (exempt), AE (reverse charge), K (intra-EU "
+        "goods), G (export); S or E from the rate by default. A line may instead give "
+        "`vat_code`, a Pennylane-style alias of rate and category: FR_200, FR_100, FR_85, FR_55, FR_21, "
+        "FR_0, exempt, intracom, extracom, reverse_charge.",
+    )
     discount: Discount | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _vat_code(cls, data: Any) -> Any:
+        """`vat_code` (such as FR_200 or intracom) stands for a rate and a category."""
+        if not isinstance(data, dict) or "vat_code" not in data:
+            return data
+        data = dict(data)
+        code = data.pop("vat_code")
+        if code not in VAT_CODES:
+            raise ValueError(f"vat_code must be one of {', '.join(VAT_CODES)}")
+        rate, category = VAT_CODES[code]
+        if data.get("vat_rate") is not None and Decimal(str(data["vat_rate"])) != rate:
+            raise ValueError(f"vat_code {code} is a rate of {rate} %, not {data['vat_rate']}")
+        return data | {"vat_rate": rate, "vat_category": category}
+
+    @field_validator("vat_category")
+    @classmethod
+    def _category_fits_rate(cls, value: VatCategory | None, info: ValidationInfo) -> VatCategory | None:
+        rate = info.data.get("vat_rate")
+        if value is not None and rate is not None and (value in ZERO_RATED) != (rate == 0):
+            raise ValueError(f"category {value} does not go with a rate of {rate} %")
+        return _text_only(value, info)
 
     @field_validator("unit_price", "vat_rate")
     @classmethod
@@ -193,6 +224,7 @@ class PricedLine(Line):
 
 
 class VatAmount(Contract):
+    category: VatCategory = "S"
     rate: Decimal
     base: Decimal
     amount: Decimal

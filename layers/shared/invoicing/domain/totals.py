@@ -13,6 +13,7 @@ from decimal import Decimal
 from invoicing.domain.errors import InvalidDocument
 from invoicing.domain.model import Discount, Line, PricedLine, Totals, VatAmount
 from invoicing.domain.money import at_least_minor_unit, minor_unit, normalized, percent_of, round_money
+from invoicing.domain.vat import VatCategory, default_category
 
 
 def line_net(line: Line, currency: str) -> Decimal:
@@ -44,6 +45,7 @@ def price_lines(lines: Sequence[Line], currency: str) -> list[PricedLine]:
             "quantity": normalized(line.quantity),
             "unit_price": at_least_minor_unit(line.unit_price or Decimal(0), currency),
             "vat_rate": normalized(line.vat_rate),
+            "vat_category": line.vat_category or default_category(line.vat_rate),
             "total_excl_tax": net,
         }
         priced.append(PricedLine(**fields))
@@ -65,11 +67,13 @@ def allocate(total: Decimal, weights: Sequence[Decimal], unit: Decimal) -> list[
 
 
 def compute_totals(lines: Sequence[PricedLine], discount: Discount | None, currency: str) -> Totals:
-    bases: dict[Decimal, Decimal] = {}
+    # EN 16931 breaks VAT down by category and rate: an exempt line and a reverse-charged one, both
+    # at 0 %, are two groups.
+    bases: dict[tuple[Decimal, VatCategory], Decimal] = {}
     for line in lines:
         if line.total_excl_tax is not None and line.vat_rate is not None:
-            rate = normalized(line.vat_rate)
-            bases[rate] = bases.get(rate, Decimal(0)) + line.total_excl_tax
+            group = (normalized(line.vat_rate), line.vat_category or default_category(line.vat_rate))
+            bases[group] = bases.get(group, Decimal(0)) + line.total_excl_tax
     rates = sorted(bases, reverse=True)
     subtotal = round_money(sum(bases.values(), Decimal(0)), currency)
 
@@ -84,9 +88,10 @@ def compute_totals(lines: Sequence[PricedLine], discount: Discount | None, curre
             allowances = allocate(amount, [bases[rate] for rate in rates], minor_unit(currency))
 
     vat = []
-    for rate, allowance in zip(rates, allowances, strict=True):
-        base = round_money(bases[rate] - allowance, currency)
-        vat.append(VatAmount(rate=rate, base=base, amount=round_money(percent_of(base, rate), currency)))
+    for (rate, category), allowance in zip(rates, allowances, strict=True):
+        base = round_money(bases[(rate, category)] - allowance, currency)
+        amount = round_money(percent_of(base, rate), currency)
+        vat.append(VatAmount(category=category, rate=rate, base=base, amount=amount))
 
     total_discount = round_money(sum(allowances, Decimal(0)), currency)
     total_excl_tax = subtotal - total_discount

@@ -16,6 +16,7 @@ from typing import Final
 
 from invoicing.domain.model import Address, Document, PricedLine
 from invoicing.domain.money import round_money
+from invoicing.domain.vat import MENTIONS, default_category
 
 NAMESPACES: Final = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -80,17 +81,17 @@ def _date(parent: ET.Element, name: str, value: date, *, qualified: bool = False
     )
 
 
-def _category(rate: Decimal) -> str:
-    return "S" if rate > 0 else "E"
-
-
 def _number(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text if text != "-0" else "0"
 
 
-def _address(parent: ET.Element, address: Address | None) -> None:
+def _address(parent: ET.Element, address: Address | None, *, country: str | None = None) -> None:
+    """The postal address; with none known, only `country` (the buyer of a French shop who gave no
+    address: finalize-check warns of it)."""
     if address is None:
+        if country is not None:
+            _add(_add(parent, "ram:PostalTradeAddress"), "ram:CountryID", country)
         return
     postal = _add(parent, "ram:PostalTradeAddress")
     _add(postal, "ram:PostcodeCode", address.postal_code)
@@ -125,7 +126,8 @@ def _line(transaction: ET.Element, position: int, line: PricedLine, currency: st
     settlement = _add(item, "ram:SpecifiedLineTradeSettlement")
     tax = _add(settlement, "ram:ApplicableTradeTax")
     _add(tax, "ram:TypeCode", "VAT")
-    _add(tax, "ram:CategoryCode", _category(line.vat_rate))
+    category = line.vat_category or default_category(line.vat_rate)
+    _add(tax, "ram:CategoryCode", category)
     _add(tax, "ram:RateApplicablePercent", _number(line.vat_rate))
     allowance = round_money(quantity * price, currency) - line.total_excl_tax
     if allowance != 0:
@@ -158,7 +160,7 @@ def _parties(transaction: ET.Element, document: Document) -> None:
     if buyer.siren:
         legal = _add(party, "ram:SpecifiedLegalOrganization")
         _add(legal, "ram:ID", buyer.siren, schemeID="0002")
-    _address(party, buyer.address)
+    _address(party, buyer.address, country=seller.address.country)
     if buyer.email:
         contact = _add(party, "ram:URIUniversalCommunication")
         _add(contact, "ram:URIID", buyer.email, schemeID="EM")
@@ -167,34 +169,37 @@ def _parties(transaction: ET.Element, document: Document) -> None:
         _add(registration, "ram:ID", buyer.vat_number, schemeID="VA")
 
 
-def _allowances_by_rate(document: Document) -> dict[Decimal, Decimal]:
-    """The document discount as the domain spread it over the rates: line nets less the VAT base."""
-    nets: dict[Decimal, Decimal] = {}
+def _allowances_by_group(document: Document) -> dict[tuple[Decimal, str], Decimal]:
+    """The document discount as the domain spread it over the VAT groups: line nets less the base."""
+    nets: dict[tuple[Decimal, str], Decimal] = {}
     for line in document.lines:
         if line.kind == "item" and line.vat_rate is not None and line.total_excl_tax is not None:
-            nets[line.vat_rate.normalize()] = (
-                nets.get(line.vat_rate.normalize(), Decimal(0)) + line.total_excl_tax
-            )
+            group = (line.vat_rate.normalize(), line.vat_category or default_category(line.vat_rate))
+            nets[group] = nets.get(group, Decimal(0)) + line.total_excl_tax
     return {
-        vat.rate.normalize(): nets.get(vat.rate.normalize(), Decimal(0)) - vat.base
+        (vat.rate.normalize(), vat.category): nets.get((vat.rate.normalize(), vat.category), Decimal(0))
+        - vat.base
         for vat in document.totals.vat
     }
 
 
-def _settlement(transaction: ET.Element, document: Document) -> None:
+def _vat_breakdown(settlement: ET.Element, document: Document) -> None:
+    """BG-23 per category and rate, then the document allowances per group (BG-20)."""
     currency, totals = document.currency, document.totals
-    settlement = _add(transaction, "ram:ApplicableHeaderTradeSettlement")
-    _add(settlement, "ram:InvoiceCurrencyCode", currency)
     for vat in totals.vat:
         tax = _add(settlement, "ram:ApplicableTradeTax")
         _add(tax, "ram:CalculatedAmount", _amount(vat.amount, currency))
         _add(tax, "ram:TypeCode", "VAT")
-        if vat.rate == 0:
+        if vat.category in MENTIONS:
+            _add(tax, "ram:ExemptionReason", MENTIONS[vat.category][0])
+        elif vat.category == "E":
             _add(tax, "ram:ExemptionReason", document.vat_exemption or "Exonération")
         _add(tax, "ram:BasisAmount", _amount(vat.base, currency))
-        _add(tax, "ram:CategoryCode", _category(vat.rate))
+        _add(tax, "ram:CategoryCode", vat.category)
+        if vat.category in MENTIONS:
+            _add(tax, "ram:ExemptionReasonCode", MENTIONS[vat.category][1])
         _add(tax, "ram:RateApplicablePercent", _number(vat.rate))
-    for rate, allowance in _allowances_by_rate(document).items():
+    for (rate, category), allowance in _allowances_by_group(document).items():
         if allowance == 0:
             continue
         charge = _add(settlement, "ram:SpecifiedTradeAllowanceCharge")
@@ -204,14 +209,12 @@ def _settlement(transaction: ET.Element, document: Document) -> None:
         _add(charge, "ram:Reason", "Remise")
         tax = _add(charge, "ram:CategoryTradeTax")
         _add(tax, "ram:TypeCode", "VAT")
-        _add(tax, "ram:CategoryCode", _category(rate))
+        _add(tax, "ram:CategoryCode", category)
         _add(tax, "ram:RateApplicablePercent", _number(rate))
-    if document.due_date is not None or document.payment_terms is not None:
-        terms = _add(settlement, "ram:SpecifiedTradePaymentTerms")
-        if document.payment_terms == "0":
-            _add(terms, "ram:Description", "Paiement à réception")
-        if document.due_date is not None:
-            _date(terms, "ram:DueDateDateTime", document.due_date)
+
+
+def _summation(settlement: ET.Element, document: Document) -> None:
+    currency, totals = document.currency, document.totals
     summation = _add(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
     _add(summation, "ram:LineTotalAmount", _amount(totals.subtotal_excl_tax, currency))
     if totals.discount != 0:
@@ -225,6 +228,19 @@ def _settlement(transaction: ET.Element, document: Document) -> None:
         _add(summation, "ram:TotalPrepaidAmount", _amount(totals.amount_deposits, currency))
     payable = totals.total_incl_tax + totals.rounding - totals.amount_deposits
     _add(summation, "ram:DuePayableAmount", _amount(payable, currency))
+
+
+def _settlement(transaction: ET.Element, document: Document) -> None:
+    settlement = _add(transaction, "ram:ApplicableHeaderTradeSettlement")
+    _add(settlement, "ram:InvoiceCurrencyCode", document.currency)
+    _vat_breakdown(settlement, document)
+    if document.due_date is not None or document.payment_terms is not None:
+        terms = _add(settlement, "ram:SpecifiedTradePaymentTerms")
+        if document.payment_terms == "0":
+            _add(terms, "ram:Description", "Paiement à réception")
+        if document.due_date is not None:
+            _date(terms, "ram:DueDateDateTime", document.due_date)
+    _summation(settlement, document)
     references = [(document.corrects.number, document.corrects.issue_date)] if document.corrects else []
     references += [(deposit.number, deposit.issue_date) for deposit in document.deposits]
     for number, issued in references:
@@ -255,6 +271,11 @@ def cii_xml(document: Document) -> bytes:
         _line(transaction, position, line, document.currency)
     _parties(transaction, document)
     delivery = _add(transaction, "ram:ApplicableHeaderTradeDelivery")
+    if any(vat.category == "K" for vat in document.totals.vat) and document.customer.address is not None:
+        # An intra-EU supply names where the goods went (BR-IC-12): the buyer's address.
+        ship_to = _add(delivery, "ram:ShipToTradeParty")
+        _add(ship_to, "ram:Name", document.customer.name)
+        _address(ship_to, document.customer.address)
     if document.delivery_date is not None:
         event = _add(delivery, "ram:ActualDeliverySupplyChainEvent")
         _date(event, "ram:OccurrenceDateTime", document.delivery_date)

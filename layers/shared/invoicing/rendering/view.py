@@ -10,6 +10,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from invoicing.domain.model import Address, Document
+from invoicing.domain.vat import MENTIONS
 from invoicing.rendering.labels import LABELS
 
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -96,6 +97,10 @@ def document_view(document: Document, locale: str, *, preview: bool) -> dict[str
         "due_label": labels["credit_total"] if credit else labels["amount_due"],
         "penalties": labels["penalties"].format(rate=penalty_rate),
         "on_receipt": document.payment_terms == "0",
+        # The mention each VAT regime of the document asks for (Autoliquidation, art. 262 ter I...).
+        "vat_mentions": [
+            MENTIONS[vat.category][0] for vat in document.totals.vat if vat.category in MENTIONS
+        ],
         "from_quote": labels["from_quote"].format(number=document.quote.number) if document.quote else None,
         "deposits": [
             (

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from invoicing.adapters.dynamodb.documents import StoredDocument
-from invoicing.domain.documents import draft_document, invoice_from_proforma, revise_draft
-from invoicing.domain.errors import NotFound, StateConflict
+from invoicing.domain.documents import draft_document, invoice_from_proforma, revise_draft, series_of
+from invoicing.domain.errors import DomainError, NotFound, StateConflict
+from invoicing.domain.finalize_check import Check, Problem, check_document
 from invoicing.domain.model import EXTERNAL_TYPES, Document, DocumentContent, Language
 from invoicing.services.artifacts import FORMATS, Format, document_key, filename, is_e_invoice, original_key
 from invoicing.services.customers import get_customer, with_named_customer
@@ -169,3 +170,24 @@ def document_link(
         filename=filename(document, locale, fmt),
         disposition=FORMATS[fmt][1],
     )
+
+
+def finalize_check(deps: Dependencies, tenant_id: str, document_id: str) -> Check:
+    """What finalizing the draft now would refuse, and what it would only warn of."""
+    stored = get_invoice(deps, tenant_id, document_id)
+    document = stored.document
+    if not document.is_draft:
+        raise StateConflict(
+            f"the document is already finalized as {document.number}", code="already_finalized"
+        )
+    series_of(document)
+    problems: list[Problem] = []
+    try:
+        if document.customer_id is not None:
+            customer = get_customer(deps, tenant_id, document.customer_id, field="customer_id").customer
+            document = document.model_copy(update={"customer": customer})
+        document = with_deposits(deps, tenant_id, document)
+    except DomainError as error:
+        problems.append(Problem(error.code, error.field, error.message))
+    check = check_document(document, deps.tenants.settings(tenant_id).seller)
+    return Check([*problems, *check.blocking], check.warnings)

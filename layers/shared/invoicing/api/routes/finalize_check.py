@@ -1,0 +1,33 @@
+"""GET /v1/invoices/{id}/finalize-check: what blocks the draft's finalization, and what is a warning."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from invoicing.api.resolver import tenant_of
+from invoicing.api.schemas import ERROR_RESPONSES, FinalizeCheckResponse
+from invoicing.services import invoices
+from invoicing.services.dependencies import from_environment
+
+router = Router()
+
+
+@router.get(
+    "/v1/invoices/<invoice_id>/finalize-check",
+    summary="Check a draft before finalizing it",
+    description="The blocking problems are exactly those finalization refuses with; warnings name the "
+    "mentions a careful issuer adds.",
+    responses=ERROR_RESPONSES,
+    tags=["invoices"],
+)
+def finalize_check(invoice_id: str) -> FinalizeCheckResponse:
+    check = invoices.finalize_check(from_environment(), tenant_of(router), invoice_id)
+    return FinalizeCheckResponse.model_validate(
+        {
+            "finalizable": check.finalizable,
+            "blocking": [asdict(problem) for problem in check.blocking],
+            "warnings": [asdict(problem) for problem in check.warnings],
+        }
+    )

@@ -1,0 +1,116 @@
+"""What stands between a draft and a legal, valid e-invoice (Abby's finalizeRequirements and
+warnings): blocking problems refuse finalization, warnings only say what a careful issuer adds.
+
+The blocking rules are those of French law and of EN 16931 that our data can break: the seller's
+identity; the legal reason of a line without VAT; the VAT numbers that reverse charge and intra-EU
+supplies need; the buyer's address between businesses. Warnings follow the mentions of the 2026
+reform: the buyer's SIREN between French businesses, and the date of delivery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from invoicing.domain.model import Document, Seller
+from invoicing.domain.vat import default_category
+
+E_INVOICE_TYPES = frozenset({"invoice", "credit_note", "deposit"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    field: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Check:
+    blocking: list[Problem]
+    warnings: list[Problem]
+
+    @property
+    def finalizable(self) -> bool:
+        return not self.blocking
+
+
+def _categories(document: Document) -> set[str]:
+    return {
+        line.vat_category or default_category(line.vat_rate)
+        for line in document.lines
+        if line.kind == "item" and line.vat_rate is not None
+    }
+
+
+def check_document(document: Document, seller: Seller | None) -> Check:
+    blocking: list[Problem] = []
+    warnings: list[Problem] = []
+    customer = document.customer
+    categories = _categories(document)
+    if seller is None:
+        blocking.append(
+            Problem(
+                "seller_identity_missing",
+                "settings.seller",
+                "set the seller's legal identity (name, address, SIREN) with PUT /v1/settings",
+            )
+        )
+    if "E" in categories and not document.vat_exemption:
+        blocking.append(
+            Problem(
+                "vat_exemption_missing",
+                "vat_exemption",
+                "a line without VAT needs the legal reason on the document, e.g. 'TVA non applicable, "
+                "art. 293 B du CGI'",
+            )
+        )
+    if categories & {"AE", "K"} and not customer.vat_number:
+        blocking.append(
+            Problem(
+                "buyer_vat_number_missing",
+                "customer.vat_number",
+                "reverse charge and intra-EU supplies name the buyer's VAT number",
+            )
+        )
+    if seller is not None and not seller.vat_number and categories & {"S", "AE", "K", "G"}:
+        blocking.append(
+            Problem(
+                "seller_vat_number_missing",
+                "settings.seller.vat_number",
+                "an invoice with VAT (or reverse charge, or an exempt supply abroad) names the seller's "
+                "VAT number (EN 16931 BR-S-02); a seller under the franchise en base invoices at 0 % with "
+                "the art. 293 B mention",
+            )
+        )
+    if "K" in categories and document.delivery_date is None:
+        blocking.append(
+            Problem(
+                "delivery_date_missing", "delivery_date", "an intra-EU supply of goods is dated (BR-IC-11)"
+            )
+        )
+    if document.type in E_INVOICE_TYPES and customer.address is None:
+        problem = Problem(
+            "buyer_address_missing",
+            "customer.address",
+            "the e-invoice gives the buyer's address (EN 16931 BR-10); without it, the buyer's country "
+            "is taken as France",
+        )
+        (blocking if customer.is_business or categories & {"AE", "K", "G"} else warnings).append(problem)
+    if customer.vat_number and customer.vat_number.startswith("FR") and not customer.siren:
+        warnings.append(
+            Problem(
+                "buyer_siren_missing",
+                "customer.siren",
+                "between French businesses, the buyer's SIREN is a mandatory mention from September 2026",
+            )
+        )
+    if document.type in E_INVOICE_TYPES and document.delivery_date is None and "K" not in categories:
+        warnings.append(
+            Problem(
+                "delivery_date_missing",
+                "delivery_date",
+                "the date of delivery or of the end of the service is a mandatory mention when it differs "
+                "from the issue date",
+            )
+        )
+    return Check(blocking, warnings)
