@@ -49,7 +49,11 @@ def create_resources(
     for logical_id, resource in template.of_type("AWS::S3::Bucket").items():
         props = resource["Properties"]
         name = f"{prefix}-{logical_id}".lower()
-        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.create_bucket(
+            Bucket=name,
+            CreateBucketConfiguration={"LocationConstraint": REGION},
+            ObjectLockEnabledForBucket=bool(props.get("ObjectLockEnabled")),
+        )
         if "VersioningConfiguration" in props:
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
         if "PublicAccessBlockConfiguration" in props:

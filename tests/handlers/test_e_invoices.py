@@ -10,6 +10,8 @@ from urllib.parse import urlparse
 
 import boto3
 import facturx
+import pytest
+from botocore.exceptions import ClientError
 from pypdf import PdfReader
 
 from tests.einvoice_checks import schematron_failures, xsd_errors
@@ -79,3 +81,20 @@ def test_a_quote_is_no_e_invoice(api: Api):
     assert "/AF" not in PdfReader(io.BytesIO(pdf)).trailer["/Root"]
     refused = api.quotes("GET", f"/{quote['id']}/download", format="cii")
     assert (refused.status, refused.json()["error"]["code"]) == (409, "not_e_invoice")
+
+
+def test_finalized_files_are_under_object_lock_and_cannot_be_deleted(api: Api):
+    invoice = api.create(INVOICE | {"finalize": True}, headers={}).json()
+    s3 = boto3.client("s3")
+    bucket = os.environ["DOCUMENTS_BUCKET"]
+    for fmt in ("pdf", "html", "cii"):
+        key = urlparse(invoice["links"][fmt]).path.lstrip("/")
+        head = s3.head_object(Bucket=bucket, Key=key)
+        assert head["ObjectLockMode"] == "COMPLIANCE"
+        assert head["ObjectLockRetainUntilDate"].year == int(invoice["issue_date"][:4]) + 10
+        with pytest.raises(ClientError) as refused:
+            s3.delete_object(Bucket=bucket, Key=key, VersionId=head["VersionId"])
+        assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    draft = api.create(INVOICE, headers={}).json()
+    preview = urlparse(api.download(draft["id"]).headers["location"]).path.lstrip("/")
+    assert "ObjectLockMode" not in s3.head_object(Bucket=bucket, Key=preview)

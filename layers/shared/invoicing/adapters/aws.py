@@ -63,6 +63,10 @@ def webhook_key_id() -> str | None:
     return os.environ.get("WEBHOOK_KEY_ID")
 
 
+def archive_retention_years() -> int:
+    return int(os.environ.get("ARCHIVE_RETENTION_YEARS", "10"))
+
+
 def event_bus_name() -> str:
     return os.environ["EVENT_BUS_NAME"]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
@@ -20,11 +21,19 @@ class DocumentStore:
         self._client = client
         self._bucket = bucket
 
-    def put_once(self, key: str, body: bytes, content_type: str) -> bool:
-        """Write unless the key exists (a finalized document is never overwritten); True if written."""
+    def put_once(
+        self, key: str, body: bytes, content_type: str, *, retain_until: datetime | None = None
+    ) -> bool:
+        """Write unless the key exists (a finalized document is never overwritten); True if written.
+        With `retain_until`, the version is under Object Lock in compliance mode until then."""
+        lock: dict[str, Any] = (
+            {"ObjectLockMode": "COMPLIANCE", "ObjectLockRetainUntilDate": retain_until}
+            if retain_until
+            else {}
+        )
         try:
             self._client.put_object(
-                Bucket=self._bucket, Key=key, Body=body, ContentType=content_type, IfNoneMatch="*"
+                Bucket=self._bucket, Key=key, Body=body, ContentType=content_type, IfNoneMatch="*", **lock
             )
         except ClientError as error:
             if error_code(error) in {"PreconditionFailed", "412"}:

@@ -7,10 +7,11 @@ watermarked preview is rendered on each request under `previews/`, which a lifec
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Literal
 
 from invoicing.adapters.s3 import Disposition
-from invoicing.domain.model import Document, Language
+from invoicing.domain.model import EXTERNAL_TYPES, Document, Language
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 Format = Literal["pdf", "html", "cii"]
@@ -33,6 +34,18 @@ E_INVOICE_TYPES = frozenset({"invoice", "credit_note", "deposit"})
 
 def is_e_invoice(document: Document) -> bool:
     return document.type in E_INVOICE_TYPES and not document.is_draft
+
+
+def retained_until(document: Document, years: int) -> datetime | None:
+    """Until when the books' documents are kept unchangeable: their finalization plus `years`
+    (quotes and proformas are not accounting documents and stay free)."""
+    if document.type not in E_INVOICE_TYPES | EXTERNAL_TYPES or document.finalized_at is None:
+        return None
+    finalized = document.finalized_at
+    try:
+        return finalized.replace(year=finalized.year + years)
+    except ValueError:  # 29 February
+        return finalized.replace(year=finalized.year + years, day=28)
 
 
 def filename(document: Document, locale: Language, fmt: Format) -> str:

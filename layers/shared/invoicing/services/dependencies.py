@@ -74,6 +74,11 @@ class Dependencies:
         return WebhookTable(aws.dynamodb(), aws.table_name())
 
     @cached_property
+    def retention_years(self) -> int:
+        """How long finalized documents' files stay under Object Lock (the template's parameter)."""
+        return aws.archive_retention_years()
+
+    @cached_property
     def store(self) -> DocumentStore:
         return DocumentStore(aws.s3(), aws.bucket_name())
 

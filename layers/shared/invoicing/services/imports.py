@@ -9,7 +9,7 @@ from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.domain.errors import InvalidDocument
 from invoicing.domain.imports import check_original, record_external
 from invoicing.domain.model import DocumentContent
-from invoicing.services.artifacts import original_key
+from invoicing.services.artifacts import original_key, retained_until
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.identifiers import new_document_id, utc_now
 
@@ -31,5 +31,6 @@ def import_external(
     """The file goes to S3 first under the new document's id, so a recorded import always has it."""
     check_original(original, field)
     document = record_external(content, document_id=new_document_id(), now=utc_now())
-    deps.store.put_once(original_key(tenant_id, document), original, "application/pdf")
+    retain = retained_until(document, deps.retention_years)
+    deps.store.put_once(original_key(tenant_id, document), original, "application/pdf", retain_until=retain)
     return deps.imports.put_external(tenant_id, document)

@@ -8,7 +8,15 @@ from invoicing.domain.errors import StateConflict
 from invoicing.domain.model import EXTERNAL_TYPES, Document, Language, Seller
 from invoicing.einvoice.cii import cii_xml
 from invoicing.einvoice.pdf import facturx_pdf
-from invoicing.services.artifacts import FORMATS, Format, document_key, filename, is_e_invoice, preview_key
+from invoicing.services.artifacts import (
+    FORMATS,
+    Format,
+    document_key,
+    filename,
+    is_e_invoice,
+    preview_key,
+    retained_until,
+)
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.invoices import document_link
 
@@ -28,8 +36,11 @@ def publish(deps: Dependencies, tenant_id: str, stored: StoredDocument, locale: 
         files[0] = ("pdf", facturx_pdf(pdf, xml, document))
         if locale == document.language:
             files.append(("cii", xml))
+    retain = retained_until(document, deps.retention_years)
     for fmt, body in files:
-        deps.store.put_once(document_key(tenant_id, document, locale, fmt), body, FORMATS[fmt][0])
+        deps.store.put_once(
+            document_key(tenant_id, document, locale, fmt), body, FORMATS[fmt][0], retain_until=retain
+        )
     deps.documents.mark_rendered(tenant_id, document.id, locale)
     return StoredDocument(document, stored.version, stored.rendered_locales | {locale})
 
