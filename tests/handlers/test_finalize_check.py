@@ -71,7 +71,7 @@ def test_warnings_block_nothing(api: Api):
     checked = check(api, draft["id"]).json()
     assert (checked["finalizable"], codes(checked["warnings"])) == (
         True,
-        ["buyer_siren_missing", "delivery_date_missing"],
+        ["buyer_siren_missing", "operation_nature_missing", "delivery_date_missing"],
     )
     assert api.finalize(draft["id"]).status == 200
     assert check(api, draft["id"]).status == 409

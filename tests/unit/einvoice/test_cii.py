@@ -154,6 +154,15 @@ CASES: dict[str, Document] = {
             {"title": "Don", "unit_price": "5", "vat_code": "FR_0"},
         ]
     ),
+    "services, VAT on receipts (2026 mentions)": finalized(operation_nature="services"),
+    "goods delivered elsewhere": finalized(
+        operation_nature="goods",
+        delivery_date="2026-11-19",
+        delivery_address={"line1": "Entrepôt 3, ZI Nord", "postal_code": "93200", "city": "Saint-Denis"},
+    ),
+    "seller taxed on debits": finalized(operation_nature="services").model_copy(
+        update={"seller": SELLER.model_copy(update={"vat_on_debits": True})}
+    ),
     "consumer without an address (country taken as France)": finalized(customer={"name": "Jeanne Martin"}),
     "negative line (a credit within an invoice)": finalized(
         lines=[line("Abonnement", "120", "20"), line("Avoir sur mois précédent", "-20", "20")]

@@ -121,6 +121,19 @@ def test_reverse_charge_and_exports_print_their_legal_mention():
     assert "Exonération de TVA, article 262 I du CGI" in html
 
 
+def test_the_2026_mentions_are_printed():
+    _, final = document(
+        operation_nature="services",
+        delivery_address={"line1": "Entrepôt 3", "postal_code": "93200", "city": "Saint-Denis"},
+    )
+    html = render_html(
+        final.model_copy(update={"seller": SELLER.model_copy(update={"vat_on_debits": True})}), "fr"
+    )
+    assert "Nature de l&#39;opération : prestation de services" in html
+    assert "Adresse de livraison : Entrepôt 3, 93200 Saint-Denis" in html
+    assert "d&#39;après les débits" in html
+
+
 def test_a_draft_preview_is_watermarked_and_numberless():
     draft, _ = document()
     text = pdf_text(render_pdf(render_html(draft, "fr", preview=True)))

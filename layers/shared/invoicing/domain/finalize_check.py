@@ -104,6 +104,15 @@ def check_document(document: Document, seller: Seller | None) -> Check:
                 "between French businesses, the buyer's SIREN is a mandatory mention from September 2026",
             )
         )
+    if document.type in E_INVOICE_TYPES and document.operation_nature is None:
+        warnings.append(
+            Problem(
+                "operation_nature_missing",
+                "operation_nature",
+                "the nature of the operation (goods, services or mixed) is a mandatory mention from "
+                "September 2026",
+            )
+        )
     if document.type in E_INVOICE_TYPES and document.delivery_date is None and "K" not in categories:
         warnings.append(
             Problem(

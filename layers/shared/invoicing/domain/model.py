@@ -33,6 +33,7 @@ DocumentType = Literal[
 ]
 Language = Literal["fr", "en"]
 Status = Literal["draft", "open", "partially_paid", "paid", "credited", "accepted", "declined", "invoiced"]
+OperationNature = Literal["goods", "services", "mixed"]
 PaymentMethod = Literal["transfer", "card", "direct_debit", "check", "cash", "other", "refund"]
 LineKind = Literal["item", "section", "comment"]
 
@@ -151,6 +152,13 @@ class DocumentContent(Contract):
     )
     issue_date: date | None = Field(default=None, validate_default=True)
     delivery_date: date | None = None
+    delivery_address: Address | None = Field(
+        default=None,
+        description="Where the goods go or the service is done, when not the customer's address.",
+    )
+    operation_nature: OperationNature | None = Field(
+        default=None, description="goods, services or mixed: a mandatory mention from September 2026."
+    )
     currency: Currency = "EUR"
     language: Language = "fr"
     title: Name | None = None
@@ -263,6 +271,11 @@ class Seller(Contract):
     phone: ShortText | None = None
     legal_mentions: LongText | None = None
     late_penalty_rate: Percent | None = None
+    vat_on_debits: bool = Field(
+        default=False,
+        description="The seller opted to pay VAT on debits (option pour le paiement de la taxe d'après les "
+        "débits): a mention of the 2026 reform, printed on its invoices of services.",
+    )
 
 
 class Payment(Contract):

@@ -183,6 +183,15 @@ def _allowances_by_group(document: Document) -> dict[tuple[Decimal, str], Decima
     }
 
 
+def _vat_due_date_type(document: Document) -> str | None:
+    """When VAT falls due (BT-8): at invoicing for a seller that opted for debits (5), at payment for
+    services otherwise (72); goods say nothing, VAT being due at delivery."""
+    assert document.seller is not None
+    if document.seller.vat_on_debits:
+        return "5"
+    return "72" if document.operation_nature == "services" else None
+
+
 def _vat_breakdown(settlement: ET.Element, document: Document) -> None:
     """BG-23 per category and rate, then the document allowances per group (BG-20)."""
     currency, totals = document.currency, document.totals
@@ -198,6 +207,8 @@ def _vat_breakdown(settlement: ET.Element, document: Document) -> None:
         _add(tax, "ram:CategoryCode", vat.category)
         if vat.category in MENTIONS:
             _add(tax, "ram:ExemptionReasonCode", MENTIONS[vat.category][1])
+        if vat.category == "S" and (due_type := _vat_due_date_type(document)) is not None:
+            _add(tax, "ram:DueDateTypeCode", due_type)
         _add(tax, "ram:RateApplicablePercent", _number(vat.rate))
     for (rate, category), allowance in _allowances_by_group(document).items():
         if allowance == 0:
@@ -271,11 +282,13 @@ def cii_xml(document: Document) -> bytes:
         _line(transaction, position, line, document.currency)
     _parties(transaction, document)
     delivery = _add(transaction, "ram:ApplicableHeaderTradeDelivery")
-    if any(vat.category == "K" for vat in document.totals.vat) and document.customer.address is not None:
-        # An intra-EU supply names where the goods went (BR-IC-12): the buyer's address.
+    intra_eu = any(vat.category == "K" for vat in document.totals.vat)
+    ship_to_address = document.delivery_address or (document.customer.address if intra_eu else None)
+    if ship_to_address is not None:
+        # Where the goods went (BG-15); an intra-EU supply always says it (BR-IC-12).
         ship_to = _add(delivery, "ram:ShipToTradeParty")
         _add(ship_to, "ram:Name", document.customer.name)
-        _address(ship_to, document.customer.address)
+        _address(ship_to, ship_to_address)
     if document.delivery_date is not None:
         event = _add(delivery, "ram:ActualDeliverySupplyChainEvent")
         _date(event, "ram:OccurrenceDateTime", document.delivery_date)

@@ -98,6 +98,9 @@ def document_view(document: Document, locale: str, *, preview: bool) -> dict[str
         "penalties": labels["penalties"].format(rate=penalty_rate),
         "on_receipt": document.payment_terms == "0",
         # The mention each VAT regime of the document asks for (Autoliquidation, art. 262 ter I...).
+        "operation_nature": labels[document.operation_nature] if document.operation_nature else None,
+        "delivery_address": address_lines(document.delivery_address),
+        "vat_on_debits": bool(seller and seller.vat_on_debits) and document.operation_nature != "goods",
         "vat_mentions": [
             MENTIONS[vat.category][0] for vat in document.totals.vat if vat.category in MENTIONS
         ],
