@@ -36,6 +36,8 @@ def test_a_draft_is_computed_and_costs_one_dynamodb_write(api: Api, aws_calls):
         "amount_paid": "0.00",
         "amount_credited": "0.00",
         "amount_deposits": "0.00",
+        "total_vat_eur": None,
+        "total_incl_tax_eur": None,
         "rounding": "0.00",
         "amount_due": "95.49",
     }

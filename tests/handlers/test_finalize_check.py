@@ -75,3 +75,11 @@ def test_warnings_block_nothing(api: Api):
     )
     assert api.finalize(draft["id"]).status == 200
     assert check(api, draft["id"]).status == 409
+
+
+def test_a_foreign_currency_invoice_needs_its_rate(api: Api):
+    draft = api.create(INVOICE | {"currency": "USD"}, headers={}).json()
+    assert codes(check(api, draft["id"]).json()["blocking"]) == ["exchange_rate_missing"]
+    assert api.update(draft["id"], {"exchange_rate": "0.92"}).status == 200
+    assert check(api, draft["id"]).json()["finalizable"] is True
+    assert api.create(INVOICE | {"exchange_rate": "0.92"}, headers={}).status == 422  # euros have none

@@ -83,10 +83,29 @@ def test_a_credit_note_reverses_and_a_rounding_amount_is_booked():
     ]
 
 
-def test_foreign_currency_documents_are_refused_rather_than_booked_wrong():
+def test_foreign_currency_without_a_rate_is_refused_rather_than_booked_wrong():
     with pytest.raises(StateConflict) as refused:
         fec_rows([ledger("F1", currency="USD")])
     assert refused.value.code == "foreign_currency"
+
+
+def test_a_foreign_currency_document_is_booked_in_euros_and_still_balances():
+    document = ledger(
+        "F1",
+        currency="USD",
+        exchange_rate=Decimal("0.9237"),
+        total_incl_tax=Decimal("120.03"),
+        vat=(
+            (Decimal(20), Decimal("50.01"), Decimal("10.00")),
+            (Decimal("5.5"), Decimal("56.89"), Decimal("3.13")),
+        ),
+    )
+    lines = parsed([document])
+    assert sum(amount(line["Debit"]) - amount(line["Credit"]) for line in lines) == 0
+    assert {(line["Idevise"]) for line in lines} == {"USD"}
+    customer = lines[0]
+    assert (customer["Montantdevise"], customer["CompteNum"]) == ("120,03", "411000")
+    assert abs(amount(customer["Debit"]) - Decimal("120.03") * Decimal("0.9237")) <= Decimal("0.02")
 
 
 def test_the_file_and_its_name():

@@ -134,6 +134,14 @@ def test_the_2026_mentions_are_printed():
     assert "d&#39;après les débits" in html
 
 
+def test_an_invoice_in_dollars_gives_its_vat_in_euros():
+    _, final = document(currency="USD", exchange_rate="0.92")
+    assert final.totals.total_vat_eur == (final.totals.total_vat * Decimal("0.92")).quantize(Decimal("0.01"))
+    html = render_html(final, "fr")
+    assert "Taux de change : 1 USD = 0,92" in html
+    assert "TVA en euros" in html
+
+
 def test_a_draft_preview_is_watermarked_and_numberless():
     draft, _ = document()
     text = pdf_text(render_pdf(render_html(draft, "fr", preview=True)))

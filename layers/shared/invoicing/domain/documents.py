@@ -16,7 +16,7 @@ from invoicing.domain.terms import (
     latest_b2b_due_date,
     terms_exceed_b2b_cap,
 )
-from invoicing.domain.totals import compute_totals, price_lines
+from invoicing.domain.totals import compute_totals, price_lines, with_euro_amounts
 
 DEFAULT_QUOTE_VALIDITY_DAYS = 30
 
@@ -24,7 +24,9 @@ DEFAULT_QUOTE_VALIDITY_DAYS = 30
 def draft_document(content: DocumentContent, *, document_id: str, now: datetime) -> Document:
     """Price the lines and compute totals; the client's own figures are never taken."""
     lines = price_lines(content.lines, content.currency)
-    totals = compute_totals(lines, content.discount, content.currency)
+    totals = with_euro_amounts(
+        compute_totals(lines, content.discount, content.currency), content.exchange_rate
+    )
     document = Document(
         **content.model_dump(exclude={"lines"}, exclude_none=True),
         id=document_id,

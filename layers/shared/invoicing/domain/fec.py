@@ -62,9 +62,9 @@ class LedgerDocument:
     total_incl_tax: Decimal
     vat: tuple[tuple[Decimal, Decimal, Decimal], ...]  # (rate, base, amount)
     rounding: Decimal = ZERO
-    deposits: tuple[tuple[str, Decimal, Decimal], ...] = field(
-        default_factory=tuple
-    )  # (number, excl., incl.)
+    # (number, excl., incl.) of each deposit a final invoice deducts
+    deposits: tuple[tuple[str, Decimal, Decimal], ...] = field(default_factory=tuple)
+    exchange_rate: Decimal | None = None  # euros for one unit of `currency`
 
 
 @dataclass(frozen=True)
@@ -120,13 +120,32 @@ def _amount(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
+def _in_euros(lines: list[FecLine], rate: Decimal | None) -> list[tuple[Decimal, Decimal]]:
+    """Each line's debit and credit in euros, converted one by one; the cents that rounding leaves go
+    to the customer's line, so the entry still balances."""
+    if rate is None:
+        return [(line.debit, line.credit) for line in lines]
+    cent = Decimal("0.01")
+    converted = [((line.debit * rate).quantize(cent), (line.credit * rate).quantize(cent)) for line in lines]
+    gap = sum((credit - debit for debit, credit in converted), Decimal(0))
+    customer = next(n for n, line in enumerate(lines) if line.account == CUSTOMERS)
+    debit, credit = converted[customer]
+    converted[customer] = (debit + gap, credit) if debit else (debit, credit - gap)
+    return converted
+
+
 def fec_rows(documents: list[LedgerDocument]) -> list[list[str]]:
-    """The header and one row per line of each entry, entries numbered 1, 2... in date order."""
-    foreign = sorted({document.number for document in documents if document.currency != "EUR"})
-    if foreign:
+    """The header and one row per line of each entry, entries numbered 1, 2... in date order; a
+    document in another currency is booked in euros at its rate, its own amount beside."""
+    unconverted = sorted(
+        document.number
+        for document in documents
+        if document.currency != "EUR" and document.exchange_rate is None
+    )
+    if unconverted:
         raise StateConflict(
-            f"{len(foreign)} document(s) are not in euros (such as {foreign[0]}): the FEC needs their "
-            "amounts in euros, and exchange rates are not recorded yet",
+            f"{len(unconverted)} document(s) are in another currency without an exchange rate (such as "
+            f"{unconverted[0]}): the FEC books euros",
             code="foreign_currency",
         )
     rows = [list(COLUMNS)]
@@ -134,7 +153,8 @@ def fec_rows(documents: list[LedgerDocument]) -> list[list[str]]:
     entries = [(document, lines) for document in ordered if (lines := entry_lines(document))]
     for number, (document, lines) in enumerate(entries, start=1):  # a zero document makes no entry
         day = document.issue_date.strftime("%Y%m%d")
-        for line in lines:
+        foreign = document.currency != "EUR"
+        for line, (debit, credit) in zip(lines, _in_euros(lines, document.exchange_rate), strict=True):
             rows.append(
                 [
                     *JOURNAL,
@@ -145,13 +165,13 @@ def fec_rows(documents: list[LedgerDocument]) -> list[list[str]]:
                     document.number,
                     day,
                     line.label,
-                    _amount(line.debit),
-                    _amount(line.credit),
+                    _amount(debit),
+                    _amount(credit),
                     "",
                     "",
                     document.validated_on.strftime("%Y%m%d"),
-                    "",
-                    "",
+                    _amount(line.debit or line.credit) if foreign else "",
+                    document.currency if foreign else "",
                 ]
             )
     return rows

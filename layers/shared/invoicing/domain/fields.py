@@ -62,6 +62,7 @@ def _currency(value: str) -> str:
 
 
 Currency = Annotated[str, StringConstraints(min_length=3, max_length=3), AfterValidator(_currency)]
+ExchangeRate = Annotated[Decimal, Field(gt=0, le=Decimal("1e6"), max_digits=16, decimal_places=8)]
 
 
 @lru_cache(maxsize=1)

@@ -82,6 +82,14 @@ def check_document(document: Document, seller: Seller | None) -> Check:
                 "the art. 293 B mention",
             )
         )
+    if document.type in E_INVOICE_TYPES and document.currency != "EUR" and document.exchange_rate is None:
+        blocking.append(
+            Problem(
+                "exchange_rate_missing",
+                "exchange_rate",
+                f"an invoice in {document.currency} also gives its VAT in euros: give the exchange rate",
+            )
+        )
     if "K" in categories and document.delivery_date is None:
         blocking.append(
             Problem(

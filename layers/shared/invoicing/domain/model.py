@@ -12,6 +12,7 @@ from invoicing.domain.fields import (
     Amount,
     Country,
     Currency,
+    ExchangeRate,
     LineTitle,
     LongText,
     Metadata,
@@ -160,6 +161,12 @@ class DocumentContent(Contract):
         default=None, description="goods, services or mixed: a mandatory mention from September 2026."
     )
     currency: Currency = "EUR"
+    exchange_rate: ExchangeRate | None = Field(
+        default=None,
+        validate_default=True,
+        description="Euros for one unit of a foreign currency (1 USD = 0.92 EUR: 0.92), as the issuer "
+        "converts: the VAT is then also given in euros (EN 16931 BT-111), as French law asks.",
+    )
     language: Language = "fr"
     title: Name | None = None
     payment_terms: PaymentTerms | None = None
@@ -190,6 +197,13 @@ class DocumentContent(Contract):
         issued = info.data.get("issue_date")
         if value is not None and issued is not None and value < issued:
             raise ValueError("due_date must not be before issue_date")
+        return value
+
+    @field_validator("exchange_rate")
+    @classmethod
+    def _rate_for_foreign_currency(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if value is not None and info.data.get("currency", "EUR") == "EUR":
+            raise ValueError("an invoice in euros has no exchange rate")
         return value
 
     @field_validator("valid_until")
@@ -250,6 +264,10 @@ class Totals(Contract):
     amount_deposits: Decimal = Field(
         default=Decimal(0), description="Deposit invoices deducted by this final invoice, incl. tax."
     )
+    total_vat_eur: Decimal | None = Field(
+        default=None, description="The VAT in euros, for an invoice in another currency (BT-111)."
+    )
+    total_incl_tax_eur: Decimal | None = Field(default=None, description="Its total in euros, for reporting.")
     rounding: Decimal = Field(
         default=Decimal(0),
         description="EN 16931 BT-114: what brings the amount due to what a shop charged, when its own "

@@ -66,6 +66,18 @@ def allocate(total: Decimal, weights: Sequence[Decimal], unit: Decimal) -> list[
     return [Decimal(share) * unit for share in shares]
 
 
+def with_euro_amounts(totals: Totals, exchange_rate: Decimal | None) -> Totals:
+    """The VAT and total in euros of a document in another currency, at the issuer's rate."""
+    if exchange_rate is None:
+        return totals
+    return totals.model_copy(
+        update={
+            "total_vat_eur": round_money(totals.total_vat * exchange_rate, "EUR"),
+            "total_incl_tax_eur": round_money(totals.total_incl_tax * exchange_rate, "EUR"),
+        }
+    )
+
+
 def compute_totals(lines: Sequence[PricedLine], discount: Discount | None, currency: str) -> Totals:
     # EN 16931 breaks VAT down by category and rate: an exempt line and a reverse-charged one, both
     # at 0 %, are two groups.

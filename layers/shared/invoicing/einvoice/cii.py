@@ -232,6 +232,8 @@ def _summation(settlement: ET.Element, document: Document) -> None:
         _add(summation, "ram:AllowanceTotalAmount", _amount(totals.discount, currency))
     _add(summation, "ram:TaxBasisTotalAmount", _amount(totals.total_excl_tax, currency))
     _add(summation, "ram:TaxTotalAmount", _amount(totals.total_vat, currency), currencyID=currency)
+    if totals.total_vat_eur is not None:
+        _add(summation, "ram:TaxTotalAmount", _amount(totals.total_vat_eur, "EUR"), currencyID="EUR")
     if totals.rounding != 0:
         _add(summation, "ram:RoundingAmount", _amount(totals.rounding, currency))
     _add(summation, "ram:GrandTotalAmount", _amount(totals.total_incl_tax, currency))
@@ -243,6 +245,8 @@ def _summation(settlement: ET.Element, document: Document) -> None:
 
 def _settlement(transaction: ET.Element, document: Document) -> None:
     settlement = _add(transaction, "ram:ApplicableHeaderTradeSettlement")
+    if document.totals.total_vat_eur is not None:
+        _add(settlement, "ram:TaxCurrencyCode", "EUR")  # BT-6: VAT accounted in euros
     _add(settlement, "ram:InvoiceCurrencyCode", document.currency)
     _vat_breakdown(settlement, document)
     if document.due_date is not None or document.payment_terms is not None:

@@ -12,6 +12,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "proforma": "Facture proforma",
         "quote": "Devis",
         "operation_nature": "Nature de l'opération",
+        "exchange": "Taux de change : 1 {currency} = {rate} ; TVA en euros : {vat} ; "
+        "total en euros : {total}",
         "goods": "livraison de biens",
         "services": "prestation de services",
         "mixed": "livraison de biens et prestation de services",
@@ -66,6 +68,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "proforma": "Pro forma invoice",
         "quote": "Quote",
         "operation_nature": "Nature of the operation",
+        "exchange": "Exchange rate: 1 {currency} = {rate}; VAT in euros: {vat}; total in euros: {total}",
         "goods": "supply of goods",
         "services": "supply of services",
         "mixed": "supply of goods and services",

@@ -98,6 +98,14 @@ def document_view(document: Document, locale: str, *, preview: bool) -> dict[str
         "penalties": labels["penalties"].format(rate=penalty_rate),
         "on_receipt": document.payment_terms == "0",
         # The mention each VAT regime of the document asks for (Autoliquidation, art. 262 ter I...).
+        "exchange": labels["exchange"].format(
+            currency=document.currency,
+            rate=Formatter(locale, "EUR").unit_price(document.exchange_rate),
+            vat=Formatter(locale, "EUR").money(document.totals.total_vat_eur),
+            total=Formatter(locale, "EUR").money(document.totals.total_incl_tax_eur),
+        )
+        if document.exchange_rate is not None
+        else None,
         "operation_nature": labels[document.operation_nature] if document.operation_nature else None,
         "delivery_address": address_lines(document.delivery_address),
         "vat_on_debits": bool(seller and seller.vat_on_debits) and document.operation_nature != "goods",

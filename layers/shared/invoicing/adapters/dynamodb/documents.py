@@ -370,6 +370,7 @@ def ledger_summary(document: Document) -> str | None:
                 [ref.number, str(ref.amount_excl_tax), str(ref.amount)] for ref in document.deposits
             ],
             "validated_on": document.finalized_at.date().isoformat(),
+            "exchange_rate": str(document.exchange_rate) if document.exchange_rate else None,
         }
     )
 

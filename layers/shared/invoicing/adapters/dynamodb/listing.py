@@ -89,6 +89,7 @@ def _ledger_document(item: dict[str, Any]) -> LedgerDocument:
         vat=tuple((Decimal(rate), Decimal(base), Decimal(amount)) for rate, base, amount in ledger["vat"]),
         rounding=Decimal(ledger["rounding"]),
         deposits=tuple((number, Decimal(excl), Decimal(incl)) for number, excl, incl in ledger["deposits"]),
+        exchange_rate=Decimal(ledger["exchange_rate"]) if ledger.get("exchange_rate") else None,
     )
 
 
