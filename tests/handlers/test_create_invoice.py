@@ -20,7 +20,7 @@ def test_a_draft_is_computed_and_costs_one_dynamodb_write(api: Api, aws_calls):
     assert (body["status"], body["number"], body["links"]) == (
         "draft",
         None,
-        {"pdf": None, "html": None, "cii": None},
+        {"pdf": None, "html": None, "cii": None, "ubl": None},
     )
     assert [line["total_excl_tax"] for line in body["lines"]] == ["49.90", "33.75"]
     assert body["totals"] == {

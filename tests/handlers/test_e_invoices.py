@@ -47,6 +47,9 @@ def test_the_pdf_is_a_factur_x_pdf_a3_with_valid_en16931_xml(api: Api):
     assert xsd_errors(xml) == []
     assert schematron_failures(xml) == []
     assert stored(invoice["links"]["cii"]) == xml
+    ubl = stored(invoice["links"]["ubl"])
+    assert xsd_errors(ubl) == []
+    assert schematron_failures(ubl) == []
     reader = PdfReader(io.BytesIO(pdf))
     (intent,) = reader.trailer["/Root"]["/OutputIntents"]
     assert intent.get_object()["/S"] == "/GTS_PDFA1"
@@ -87,7 +90,7 @@ def test_finalized_files_are_under_object_lock_and_cannot_be_deleted(api: Api):
     invoice = api.create(INVOICE | {"finalize": True}, headers={}).json()
     s3 = boto3.client("s3")
     bucket = os.environ["DOCUMENTS_BUCKET"]
-    for fmt in ("pdf", "html", "cii"):
+    for fmt in ("pdf", "html", "cii", "ubl"):
         key = urlparse(invoice["links"][fmt]).path.lstrip("/")
         head = s3.head_object(Bucket=bucket, Key=key)
         assert head["ObjectLockMode"] == "COMPLIANCE"

@@ -14,7 +14,9 @@ from tests.handlers.conftest import Api, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 YEAR = datetime.now(ZoneInfo("Europe/Paris")).year
-FILES = {f"F{YEAR}-00001.pdf", f"F{YEAR}-00001.html", f"F{YEAR}-00001.xml"}  # Factur-X PDF, HTML, CII XML
+FILES = {
+    f"F{YEAR}-00001{suffix}" for suffix in (".pdf", ".html", ".xml", ".ubl.xml")
+}  # Factur-X, HTML, CII, UBL
 
 # (operation, before or after it reached AWS, which call of it); "after" means the write happened
 # but its answer was lost.
@@ -94,7 +96,7 @@ def test_failures_across_a_series_leave_it_gapless(api: Api, inject_failure):
         api.finalize(invoice_id)
         numbers.append(api.read(invoice_id).json()["number"])
     assert sorted(numbers) == [f"F{YEAR}-{n:05d}" for n in range(1, len(numbers) + 1)]
-    assert len(s3_keys(api.tenant)) == 3 * len(numbers)
+    assert len(s3_keys(api.tenant)) == 4 * len(numbers)
 
 
 def test_a_waiter_colliding_with_the_holders_commit_waits_instead_of_failing(api: Api, inject_failure):

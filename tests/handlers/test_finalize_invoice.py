@@ -40,10 +40,11 @@ def test_finalizing_numbers_freezes_and_renders(api: Api, aws_calls):
     assert stored_keys(api.tenant) == [
         f"tenants/{api.tenant}/documents/{invoice_id}/F{YEAR}-00001.html",
         f"tenants/{api.tenant}/documents/{invoice_id}/F{YEAR}-00001.pdf",
+        f"tenants/{api.tenant}/documents/{invoice_id}/F{YEAR}-00001.ubl.xml",
         f"tenants/{api.tenant}/documents/{invoice_id}/F{YEAR}-00001.xml",
     ]
     assert aws_calls["dynamodb.TransactWriteItems"] == 1
-    assert aws_calls["s3.PutObject"] == 3
+    assert aws_calls["s3.PutObject"] == 4
 
 
 def test_the_links_are_short_lived_sigv4_with_the_number_as_filename(api: Api):
@@ -52,6 +53,7 @@ def test_the_links_are_short_lived_sigv4_with_the_number_as_filename(api: Api):
         ("pdf", "attachment", "pdf"),
         ("html", "inline", "html"),
         ("cii", "attachment", "xml"),
+        ("ubl", "attachment", "ubl.xml"),
     ):
         url = urlparse(body["links"][fmt])
         query = parse_qs(url.query)

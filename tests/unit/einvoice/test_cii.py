@@ -14,6 +14,7 @@ from invoicing.domain.deposits import deduct_deposits
 from invoicing.domain.documents import draft_document, freeze
 from invoicing.domain.model import CorrectedInvoice, Document, DocumentContent, Seller
 from invoicing.einvoice.cii import NAMESPACES, cii_xml
+from invoicing.einvoice.ubl import ubl_xml
 from tests.einvoice_checks import schematron_failures, xsd_errors
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
@@ -171,9 +172,10 @@ CASES: dict[str, Document] = {
 }
 
 
+@pytest.mark.parametrize("syntax", [cii_xml, ubl_xml], ids=["cii", "ubl"])
 @pytest.mark.parametrize("case", list(CASES))
-def test_the_xml_passes_the_xsd_and_the_en16931_schematron(case):
-    xml = cii_xml(CASES[case])
+def test_the_xml_passes_the_xsd_and_the_en16931_schematron(case, syntax):
+    xml = syntax(CASES[case])
     assert xsd_errors(xml) == []
     assert schematron_failures(xml) == []
 
@@ -193,6 +195,14 @@ def test_the_xml_says_the_documents_own_figures():
     assert text(f"{summation}/ram:GrandTotalAmount") == "1200.00"
     assert text(f"{summation}/ram:TotalPrepaidAmount") == "360.00"
     assert text(f"{summation}/ram:DuePayableAmount") == "840.00"
+
+
+def test_a_broken_ubl_total_is_caught_too():
+    xml = ubl_xml(CASES["three rates"]).replace(
+        b'<cbc:PayableAmount currencyID="EUR">', b'<cbc:PayableAmount currencyID="EUR">1', 1
+    )
+    assert xsd_errors(xml) == []
+    assert any(failure.startswith("BR-CO-16") for failure in schematron_failures(xml))
 
 
 def test_a_broken_total_is_caught_by_the_schematron():

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from invoicing.adapters.dynamodb.documents import StoredDocument
 from invoicing.api.schemas import InvoiceResponse, Links
 from invoicing.domain.model import EXTERNAL_TYPES
-from invoicing.services.artifacts import Format, is_e_invoice
+from invoicing.services.artifacts import E_INVOICE_FORMATS, Format, is_e_invoice
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.identifiers import resource_path
 from invoicing.services.invoices import document_link
@@ -20,11 +20,13 @@ def invoice_response(
     deps: Dependencies, tenant_id: str, stored: StoredDocument, base_url: str
 ) -> InvoiceResponse:
     document = stored.document
-    links: dict[str, str | None] = {"pdf": None, "html": None, "cii": None}
+    links: dict[str, str | None] = {"pdf": None, "html": None, "cii": None, "ubl": None}
     if document.type in EXTERNAL_TYPES:
         links["pdf"] = document_link(deps, tenant_id, stored, document.language, "pdf")
     elif not document.is_draft:
-        for fmt in [fmt for fmt in get_args(Format) if fmt != "cii" or is_e_invoice(document)]:
+        for fmt in [
+            fmt for fmt in get_args(Format) if fmt not in E_INVOICE_FORMATS or is_e_invoice(document)
+        ]:
             if document.language in stored.rendered_locales:
                 links[fmt] = document_link(deps, tenant_id, stored, document.language, fmt)
             else:

@@ -190,6 +190,7 @@ class Links(BaseModel):
         description="The e-invoice's CII XML (Factur-X EN 16931), also embedded in the PDF; null but for "
         "finalized invoices, deposit invoices and credit notes.",
     )
+    ubl: str | None = Field(default=None, description="The same e-invoice as UBL 2.1 (EN 16931).")
 
 
 class InvoiceResponse(Document):

@@ -169,7 +169,7 @@ def _parties(transaction: ET.Element, document: Document) -> None:
         _add(registration, "ram:ID", buyer.vat_number, schemeID="VA")
 
 
-def _allowances_by_group(document: Document) -> dict[tuple[Decimal, str], Decimal]:
+def allowances_by_group(document: Document) -> dict[tuple[Decimal, str], Decimal]:
     """The document discount as the domain spread it over the VAT groups: line nets less the base."""
     nets: dict[tuple[Decimal, str], Decimal] = {}
     for line in document.lines:
@@ -210,7 +210,7 @@ def _vat_breakdown(settlement: ET.Element, document: Document) -> None:
         if vat.category == "S" and (due_type := _vat_due_date_type(document)) is not None:
             _add(tax, "ram:DueDateTypeCode", due_type)
         _add(tax, "ram:RateApplicablePercent", _number(vat.rate))
-    for (rate, category), allowance in _allowances_by_group(document).items():
+    for (rate, category), allowance in allowances_by_group(document).items():
         if allowance == 0:
             continue
         charge = _add(settlement, "ram:SpecifiedTradeAllowanceCharge")

@@ -14,13 +14,15 @@ from invoicing.adapters.s3 import Disposition
 from invoicing.domain.model import EXTERNAL_TYPES, Document, Language
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-Format = Literal["pdf", "html", "cii"]
+Format = Literal["pdf", "html", "cii", "ubl"]
 FORMATS: dict[Format, tuple[str, Disposition]] = {
     "pdf": ("application/pdf", "attachment"),
     "html": ("text/html; charset=utf-8", "inline"),
     "cii": ("application/xml", "attachment"),
+    "ubl": ("application/xml", "attachment"),
 }
-DownloadFormat = Literal["pdf", "facturx", "html", "cii"]
+E_INVOICE_FORMATS: frozenset[Format] = frozenset({"cii", "ubl"})
+DownloadFormat = Literal["pdf", "facturx", "html", "cii", "ubl"]
 
 
 def stored_format(requested: DownloadFormat) -> Format:
@@ -52,8 +54,8 @@ def filename(document: Document, locale: Language, fmt: Format) -> str:
     """A file name safe in a Content-Disposition header: an imported document's number is the
     client's text, so anything but letters, digits, `.`, `_` and `-` becomes `-`."""
     base = _UNSAFE.sub("-", document.number or f"draft-{document.id}")
-    if fmt == "cii":
-        return f"{base}.xml"  # the data says the same in every language
+    if fmt in E_INVOICE_FORMATS:  # the data says the same in every language
+        return f"{base}.xml" if fmt == "cii" else f"{base}.ubl.xml"
     suffix = "" if locale == document.language else f".{locale}"
     return f"{base}{suffix}.{fmt}"
 

@@ -9,7 +9,15 @@ from invoicing.domain.documents import draft_document, invoice_from_proforma, re
 from invoicing.domain.errors import DomainError, NotFound, StateConflict
 from invoicing.domain.finalize_check import Check, Problem, check_document
 from invoicing.domain.model import EXTERNAL_TYPES, Document, DocumentContent, Language
-from invoicing.services.artifacts import FORMATS, Format, document_key, filename, is_e_invoice, original_key
+from invoicing.services.artifacts import (
+    E_INVOICE_FORMATS,
+    FORMATS,
+    Format,
+    document_key,
+    filename,
+    is_e_invoice,
+    original_key,
+)
 from invoicing.services.customers import get_customer, with_named_customer
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.deposits import deposit_deductions, with_deposits
@@ -163,8 +171,10 @@ def document_link(
             filename=filename(document, document.language, "pdf"),
             disposition="attachment",
         )
-    if fmt == "cii" and not is_e_invoice(document):
-        raise StateConflict(f"a {document.type} is not an e-invoice: it has no CII XML", code="not_e_invoice")
+    if fmt in E_INVOICE_FORMATS and not is_e_invoice(document):
+        raise StateConflict(
+            f"a {document.type} is not an e-invoice: it has no {fmt.upper()} XML", code="not_e_invoice"
+        )
     return deps.store.link(
         document_key(tenant_id, document, locale, fmt),
         filename=filename(document, locale, fmt),

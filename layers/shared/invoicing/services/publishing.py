@@ -8,7 +8,9 @@ from invoicing.domain.errors import StateConflict
 from invoicing.domain.model import EXTERNAL_TYPES, Document, Language, Seller
 from invoicing.einvoice.cii import cii_xml
 from invoicing.einvoice.pdf import facturx_pdf
+from invoicing.einvoice.ubl import ubl_xml
 from invoicing.services.artifacts import (
+    E_INVOICE_FORMATS,
     FORMATS,
     Format,
     document_key,
@@ -35,7 +37,7 @@ def publish(deps: Dependencies, tenant_id: str, stored: StoredDocument, locale: 
         xml = cii_xml(document)
         files[0] = ("pdf", facturx_pdf(pdf, xml, document))
         if locale == document.language:
-            files.append(("cii", xml))
+            files += [("cii", xml), ("ubl", ubl_xml(document))]
     retain = retained_until(document, deps.retention_years)
     for fmt, body in files:
         deps.store.put_once(
@@ -55,7 +57,7 @@ def preview_link(
     fmt: Format,
 ) -> str:
     """A watermarked rendering of a draft, with the seller's identity as the settings hold it now."""
-    if fmt == "cii":
+    if fmt in E_INVOICE_FORMATS:
         raise StateConflict("a draft has no e-invoice yet: finalize it first", code="not_finalized")
     shown = draft.model_copy(update={"seller": seller})
     html = rendering.render_html(shown, locale, preview=True)

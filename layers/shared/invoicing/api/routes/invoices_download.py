@@ -32,7 +32,7 @@ def download_invoice(
     invoice_id: str,
     format: Annotated[
         DownloadFormat,
-        Query(description="pdf (for an e-invoice, its Factur-X PDF; facturx says the same), html, or cii"),
+        Query(description="pdf (an e-invoice's is Factur-X; facturx says the same), html, cii or ubl"),
     ] = "pdf",
     locale: Annotated[
         Language | None, Query(description="fr or en; the document's language by default")
