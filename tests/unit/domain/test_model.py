@@ -121,3 +121,13 @@ def test_a_seller_needs_a_valid_siren_and_address():
                 "address": {"line1": "1", "postal_code": "75001", "city": "Paris"},
             }
         )
+
+
+def test_siret_is_checked_and_belongs_to_its_siren():
+    from invoicing.domain.model import Customer  # noqa: PLC0415
+
+    assert Customer(name="ACME", siren="732829320", siret="73282932000009").siret == "73282932000009"
+    for siret, siren in (("73282932000008", "732829320"), ("55210055400005", "732829320")):
+        with pytest.raises(ValidationError) as refused:
+            Customer(name="ACME", siren=siren, siret=siret)
+        assert refused.value.errors()[0]["loc"] == ("siret",)

@@ -165,6 +165,9 @@ CASES: dict[str, Document] = {
         update={"seller": SELLER.model_copy(update={"vat_on_debits": True})}
     ),
     "in US dollars, VAT also in euros": finalized(currency="USD", exchange_rate="0.92"),
+    "SIRET of both establishments": finalized(customer=BUYER | {"siret": "73282932000009"}).model_copy(
+        update={"seller": SELLER.model_copy(update={"siret": "55210055400005"})}
+    ),
     "consumer without an address (country taken as France)": finalized(customer={"name": "Jeanne Martin"}),
     "negative line (a credit within an invoice)": finalized(
         lines=[line("Abonnement", "120", "20"), line("Avoir sur mois précédent", "-20", "20")]

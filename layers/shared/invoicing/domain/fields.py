@@ -11,6 +11,7 @@ from babel import Locale
 from pydantic import AfterValidator, Field, StringConstraints
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
+from stdnum.fr import siret as fr_siret
 
 from invoicing.domain.money import is_currency
 
@@ -88,6 +89,15 @@ def _siren(value: str) -> str:
 
 
 Siren = Annotated[str, StringConstraints(max_length=20), AfterValidator(_siren)]
+
+
+def _siret(value: str) -> str:
+    if not fr_siret.is_valid(value):
+        raise ValueError("is not a valid SIRET (14 digits, Luhn checked)")
+    return str(fr_siret.compact(value))
+
+
+Siret = Annotated[str, StringConstraints(max_length=24), AfterValidator(_siret)]
 
 _VAT_SHAPE = re.compile(r"^[A-Z]{2}[A-Z0-9]{2,18}$")
 

@@ -21,6 +21,7 @@ from invoicing.domain.fields import (
     Quantity,
     ShortText,
     Siren,
+    Siret,
     Unit,
     UnitPrice,
     VatNumber,
@@ -63,7 +64,15 @@ class Customer(Contract):
     email: EmailStr | None = Field(default=None, max_length=254)
     address: Address | None = None
     siren: Siren | None = None
+    siret: Siret | None = Field(
+        default=None, validate_default=True, description="The establishment invoiced."
+    )
     vat_number: VatNumber | None = None
+
+    @field_validator("siret")
+    @classmethod
+    def _siret_of_siren(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _establishment_of(value, info.data.get("siren"))
 
     @property
     def is_business(self) -> bool:
@@ -284,6 +293,7 @@ class Seller(Contract):
     share_capital: ShortText | None = None
     address: Address
     siren: Siren
+    siret: Siret | None = Field(default=None, description="The establishment that invoices.")
     vat_number: VatNumber | None = None
     email: EmailStr | None = Field(default=None, max_length=254)
     phone: ShortText | None = None
@@ -294,6 +304,18 @@ class Seller(Contract):
         description="The seller opted to pay VAT on debits (option pour le paiement de la taxe d'après les "
         "débits): a mention of the 2026 reform, printed on its invoices of services.",
     )
+
+    @field_validator("siret")
+    @classmethod
+    def _siret_of_siren(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _establishment_of(value, info.data.get("siren"))
+
+
+def _establishment_of(siret: str | None, siren: str | None) -> str | None:
+    """A SIRET is its company's SIREN followed by the establishment's number."""
+    if siret is not None and siren is not None and not siret.startswith(siren):
+        raise ValueError(f"the SIRET of SIREN {siren} starts with it")
+    return siret
 
 
 class Payment(Contract):

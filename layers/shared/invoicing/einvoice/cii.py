@@ -145,6 +145,8 @@ def _parties(transaction: ET.Element, document: Document) -> None:
     seller, buyer = document.seller, document.customer
     agreement = _add(transaction, "ram:ApplicableHeaderTradeAgreement")
     party = _add(agreement, "ram:SellerTradeParty")
+    if seller.siret:
+        _add(party, "ram:GlobalID", seller.siret, schemeID="0009")  # BT-29, the invoicing establishment
     _add(party, "ram:Name", seller.name)
     legal = _add(party, "ram:SpecifiedLegalOrganization")
     _add(legal, "ram:ID", seller.siren, schemeID="0002")
@@ -156,6 +158,8 @@ def _parties(transaction: ET.Element, document: Document) -> None:
         registration = _add(party, "ram:SpecifiedTaxRegistration")
         _add(registration, "ram:ID", seller.vat_number, schemeID="VA")
     party = _add(agreement, "ram:BuyerTradeParty")
+    if buyer.siret:
+        _add(party, "ram:GlobalID", buyer.siret, schemeID="0009")  # BT-46
     _add(party, "ram:Name", buyer.name)
     if buyer.siren:
         legal = _add(party, "ram:SpecifiedLegalOrganization")
