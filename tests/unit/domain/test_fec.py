@@ -148,3 +148,8 @@ def test_property_every_entry_balances(documents):
         totals[line["EcritureNum"]] += amount(line["Debit"]) - amount(line["Credit"])
     assert set(totals.values()) <= {Decimal(0)}
     assert sorted(int(number) for number in totals) == list(range(1, len(totals) + 1))
+
+
+def test_goods_go_to_sales_of_goods():
+    lines = parsed([ledger("F1", operation_nature="goods")])
+    assert [line["CompteNum"] for line in lines] == ["411000", "707000", "445710"]

@@ -1,7 +1,8 @@
 """The FEC (fichier des écritures comptables, art. A47 A-1 of the LPF): the sales journal of a year.
 
 Each finalized invoice, deposit invoice, credit note and imported document is one balanced entry:
-the customer's account (411, one auxiliary account per customer) against revenue (706) and VAT
+the customer's account (411, one auxiliary account per customer) against revenue (706 for
+services, 707 for goods) and VAT
 collected (44571) per rate. A deposit invoice credits advances received (4191) instead of revenue,
 and the final invoice that deducts it moves the deposit back out of 4191 and its VAT out of 44571.
 A shop's rounding amount goes to 758 or 658. Entries are numbered continuously in date order.
@@ -40,6 +41,7 @@ COLUMNS: Final = (
 JOURNAL = ("VE", "Journal des ventes")
 CUSTOMERS = ("411000", "Clients")
 REVENUE = ("706000", "Prestations de services")
+GOODS_REVENUE = ("707000", "Ventes de marchandises")
 VAT = ("445710", "TVA collectée")
 ADVANCES = ("419100", "Clients - avances et acomptes reçus")
 ROUNDING_GAIN = ("758000", "Produits divers de gestion courante")
@@ -65,6 +67,7 @@ class LedgerDocument:
     # (number, excl., incl.) of each deposit a final invoice deducts
     deposits: tuple[tuple[str, Decimal, Decimal], ...] = field(default_factory=tuple)
     exchange_rate: Decimal | None = None  # euros for one unit of `currency`
+    operation_nature: str | None = None  # goods go to 707, services (and the rest) to 706
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,8 @@ def entry_lines(document: LedgerDocument) -> list[FecLine]:
     deposit = document.type == "deposit"
     lines = [FecLine(CUSTOMERS, label, debit=receivable, auxiliary=customer)]
     for rate, base, amount in document.vat:
-        lines.append(FecLine(ADVANCES if deposit else REVENUE, f"{label} HT {_rate(rate)} %", credit=base))
+        revenue = GOODS_REVENUE if document.operation_nature == "goods" else REVENUE
+        lines.append(FecLine(ADVANCES if deposit else revenue, f"{label} HT {_rate(rate)} %", credit=base))
         if amount:
             lines.append(FecLine(VAT, f"{label} TVA {_rate(rate)} %", credit=amount))
     if document.rounding > 0:

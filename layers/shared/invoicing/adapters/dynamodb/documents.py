@@ -371,6 +371,7 @@ def ledger_summary(document: Document) -> str | None:
             ],
             "validated_on": document.finalized_at.date().isoformat(),
             "exchange_rate": str(document.exchange_rate) if document.exchange_rate else None,
+            "operation_nature": document.operation_nature,
         }
     )
 

@@ -90,6 +90,7 @@ def _ledger_document(item: dict[str, Any]) -> LedgerDocument:
         rounding=Decimal(ledger["rounding"]),
         deposits=tuple((number, Decimal(excl), Decimal(incl)) for number, excl, incl in ledger["deposits"]),
         exchange_rate=Decimal(ledger["exchange_rate"]) if ledger.get("exchange_rate") else None,
+        operation_nature=ledger.get("operation_nature"),
     )
 
 
