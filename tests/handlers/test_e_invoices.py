@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 from pypdf import PdfReader
 
-from tests.einvoice_checks import schematron_failures, xsd_errors
+from tests.einvoice_checks import fonts_embedded, schematron_failures, xsd_errors
 from tests.handlers.conftest import Api, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
@@ -23,20 +23,6 @@ INVOICE = json.loads(sample_event("create_invoice")["body"])
 def stored(url: str) -> bytes:
     key = urlparse(url).path.lstrip("/")
     return boto3.client("s3").get_object(Bucket=os.environ["DOCUMENTS_BUCKET"], Key=key)["Body"].read()
-
-
-def fonts_embedded(reader: PdfReader) -> bool:
-    for page in reader.pages:
-        for reference in (page["/Resources"].get("/Font") or {}).values():
-            font = reference.get_object()
-            fonts = [descendant.get_object() for descendant in font.get("/DescendantFonts", [])] or [font]
-            for each in fonts:
-                descriptor = each.get("/FontDescriptor")
-                if descriptor is None or not any(
-                    k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
-                ):
-                    return False
-    return True
 
 
 def test_the_pdf_is_a_factur_x_pdf_a3_with_valid_en16931_xml(api: Api):

@@ -3,19 +3,24 @@ and the official schematron, over the cases French invoices meet."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import facturx
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 
 from invoicing.domain.deposits import deduct_deposits
 from invoicing.domain.documents import draft_document, freeze
 from invoicing.domain.model import CorrectedInvoice, Document, DocumentContent, Seller
 from invoicing.einvoice.cii import NAMESPACES, cii_xml
+from invoicing.einvoice.pdf import facturx_pdf
 from invoicing.einvoice.ubl import ubl_xml
-from tests.einvoice_checks import schematron_failures, xsd_errors
+from invoicing.rendering import render_html, render_pdf
+from tests.einvoice_checks import fonts_embedded, schematron_failures, xsd_errors
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 SELLER = Seller.model_validate(
@@ -175,10 +180,26 @@ CASES: dict[str, Document] = {
 }
 
 
-@pytest.mark.parametrize("syntax", [cii_xml, ubl_xml], ids=["cii", "ubl"])
 @pytest.mark.parametrize("case", list(CASES))
-def test_the_xml_passes_the_xsd_and_the_en16931_schematron(case, syntax):
-    xml = syntax(CASES[case])
+def test_the_factur_x_pdf_carries_xml_passing_the_xsd_and_the_en16931_schematron(case):
+    document = CASES[case]
+    pdf = facturx_pdf(render_pdf(render_html(document, document.language)), cii_xml(document), document)
+    name, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False)
+    assert name == "factur-x.xml"
+    assert xsd_errors(xml) == []
+    assert schematron_failures(xml) == []
+    reader = PdfReader(io.BytesIO(pdf))
+    assert fonts_embedded(reader)
+    (intent,) = reader.trailer["/Root"]["/OutputIntents"]
+    assert intent.get_object()["/S"] == "/GTS_PDFA1"
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "<pdfaid:part>3</pdfaid:part>" in xmp
+    assert "<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>" in xmp
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_ubl_passes_the_xsd_and_the_en16931_schematron(case):
+    xml = ubl_xml(CASES[case])
     assert xsd_errors(xml) == []
     assert schematron_failures(xml) == []
 
