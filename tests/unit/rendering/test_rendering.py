@@ -142,6 +142,17 @@ def test_an_invoice_in_dollars_gives_its_vat_in_euros():
     assert "TVA en euros" in html
 
 
+def test_a_shops_rounding_amount_is_shown_not_hidden():
+    _, final = document()
+    totals = final.totals.model_copy(
+        update={"rounding": Decimal("0.01"), "amount_due": final.totals.amount_due + Decimal("0.01")}
+    )
+    html = render_html(final.model_copy(update={"totals": totals}), "fr")
+    assert "Arrondi" in html
+    assert "0,01" in html
+    assert "Arrondi" not in render_html(final, "fr")
+
+
 def test_a_draft_preview_is_watermarked_and_numberless():
     draft, _ = document()
     text = pdf_text(render_pdf(render_html(draft, "fr", preview=True)))

@@ -11,6 +11,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "credit_note": "Avoir",
         "proforma": "Facture proforma",
         "quote": "Devis",
+        "rounding": "Arrondi",
         "operation_nature": "Nature de l'opération",
         "exchange": "Taux de change : 1 {currency} = {rate} ; TVA en euros : {vat} ; "
         "total en euros : {total}",
@@ -67,6 +68,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "credit_note": "Credit note",
         "proforma": "Pro forma invoice",
         "quote": "Quote",
+        "rounding": "Rounding",
         "operation_nature": "Nature of the operation",
         "exchange": "Exchange rate: 1 {currency} = {rate}; VAT in euros: {vat}; total in euros: {total}",
         "goods": "supply of goods",
