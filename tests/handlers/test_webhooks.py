@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from invoicing.adapters.dynamodb.table import key, tenant_pk
+from invoicing.domain.webhooks.signatures import sign_stripe
 from tests.handlers.conftest import Api, api_event
 from tests.handlers.webhooks_support import create_endpoint, deliver, process_queue
 from tests.shop_events import (
@@ -139,8 +140,6 @@ def test_a_stale_stripe_signature_is_refused(api: Api):
     endpoint = create_endpoint(api, "stripe", SECRET)
     event = stripe_invoice_paid("evt_old", "in_old", "pi_old", [("Pro", 1, 4990, "20")])
     body = json.dumps(event).encode()
-    from invoicing.domain.webhooks.signatures import sign_stripe  # noqa: PLC0415
-
     stale = sign_stripe(body, SECRET, timestamp=int(time.time()) - 301)
     refused = deliver(endpoint, event, secret=None, headers={"Stripe-Signature": stale})
     assert (refused.status, refused.error_fields) == (401, ["header.Stripe-Signature"])

@@ -10,18 +10,13 @@ from typing import Any
 import boto3
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from invoicing.domain.webhooks.signatures import sign_base64_hmac, sign_stripe
+from invoicing.domain.webhooks.signatures import SIGNATURE_HEADERS, sign
 from tests.handlers.conftest import Api, Response, api_event, context, handler_module, sample_event
 
 SAMPLE = {
     "stripe": "webhook_stripe_invoice_paid",
     "shopify": "webhook_shopify_orders_paid",
     "woocommerce": "webhook_woocommerce_order_updated",
-}
-SIGNATURE_HEADER = {
-    "stripe": "Stripe-Signature",
-    "shopify": "X-Shopify-Hmac-Sha256",
-    "woocommerce": "X-WC-Webhook-Signature",
 }
 
 
@@ -34,12 +29,8 @@ def create_endpoint(api: Api, provider: str, secret: str, **settings: Any) -> di
     return dict(response.json())
 
 
-def signed_headers(
-    provider: str, body: bytes, secret: str, *, timestamp: int | None = None
-) -> dict[str, str]:
-    if provider == "stripe":
-        return {"Stripe-Signature": sign_stripe(body, secret, timestamp=timestamp or int(time.time()))}
-    return {SIGNATURE_HEADER[provider]: sign_base64_hmac(body, secret)}
+def signed_headers(provider: str, body: bytes, secret: str) -> dict[str, str]:
+    return {SIGNATURE_HEADERS[provider]: sign(provider, body, secret, now=time.time())}
 
 
 def deliver(
@@ -56,7 +47,7 @@ def deliver(
     event = copy.deepcopy(sample_event(SAMPLE[provider]))
     signed = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
     body = sent_instead if sent_instead is not None else signed
-    event_headers = {k: v for k, v in event["headers"].items() if k != SIGNATURE_HEADER[provider]}
+    event_headers = {k: v for k, v in event["headers"].items() if k != SIGNATURE_HEADERS[provider]}
     if secret is not None:
         event_headers |= signed_headers(provider, signed, secret)
     event_headers |= headers or {}

@@ -23,11 +23,10 @@ from pathlib import Path
 from invoicing.adapters import aws
 from invoicing.adapters.dynamodb.tenants import TenantTable
 from invoicing.adapters.sqs import DeliveryQueue
-from invoicing.domain.webhooks.signatures import sign_base64_hmac, sign_stripe
+from invoicing.domain.webhooks.signatures import SIGNATURE_HEADERS, sign
 from invoicing.services.tenants import create_tenant
 
 MAX_NAME_LENGTH = 200
-SIGNATURE_HEADERS = {"shopify": "X-Shopify-Hmac-Sha256", "woocommerce": "X-WC-Webhook-Signature"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,12 +69,8 @@ def _send(args: argparse.Namespace) -> int:
         for name, value in event["headers"].items()
         if name.lower() not in {"host", "content-length"} and not name.lower().startswith("x-forwarded")
     }
-    # Signed afresh where the sample is signed (WooCommerce's ping is not).
-    if "Stripe-Signature" in headers:
-        headers["Stripe-Signature"] = sign_stripe(body, args.secret, timestamp=int(time.time()))
-    header = SIGNATURE_HEADERS.get(provider)
-    if header in headers:
-        headers[header] = sign_base64_hmac(body, args.secret)
+    if SIGNATURE_HEADERS[provider] in headers:  # signed afresh; WooCommerce's ping is not signed at all
+        headers[SIGNATURE_HEADERS[provider]] = sign(provider, body, args.secret, now=time.time())
     request = urllib.request.Request(args.url, data=body, headers=headers, method="POST")  # noqa: S310 - the operator's URL
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310

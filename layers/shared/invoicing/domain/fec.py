@@ -47,7 +47,6 @@ ADVANCES = ("419100", "Clients - avances et acomptes reçus")
 ROUNDING_GAIN = ("758000", "Produits divers de gestion courante")
 ROUNDING_LOSS = ("658000", "Charges diverses de gestion courante")
 CREDIT_TYPES = frozenset({"credit_note", "external_credit"})
-LEDGER_TYPES = frozenset({"invoice", "deposit", "credit_note", "external", "external_credit"})
 ZERO = Decimal("0.00")
 
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from invoicing.domain.model import Document, Seller
+from invoicing.domain.model import E_INVOICE_TYPES, Document, Seller
 from invoicing.domain.vat import default_category
-
-E_INVOICE_TYPES = frozenset({"invoice", "credit_note", "deposit"})
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,9 @@ MAX_LINES = 1000
 MAX_DEPOSITS = 20
 _T = TypeVar("_T")
 EXTERNAL_TYPES = frozenset({"external", "external_credit"})
+# The documents we issue that are e-invoices (Factur-X, CII, UBL), and with imports those of the books.
+E_INVOICE_TYPES = frozenset({"invoice", "credit_note", "deposit"})
+LEDGER_TYPES = E_INVOICE_TYPES | EXTERNAL_TYPES
 
 
 class Contract(BaseModel):

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from invoicing.adapters.s3 import Disposition
-from invoicing.domain.model import EXTERNAL_TYPES, Document, Language
+from invoicing.domain.model import E_INVOICE_TYPES, LEDGER_TYPES, Document, Language
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 Format = Literal["pdf", "html", "cii", "ubl"]
@@ -30,18 +30,15 @@ def stored_format(requested: DownloadFormat) -> Format:
     return "pdf" if requested == "facturx" else requested
 
 
-# The documents that are e-invoices: their PDF is a Factur-X one, and their CII XML is kept beside it.
-E_INVOICE_TYPES = frozenset({"invoice", "credit_note", "deposit"})
-
-
 def is_e_invoice(document: Document) -> bool:
+    """Its PDF is a Factur-X one, and its CII and UBL XML are kept beside it."""
     return document.type in E_INVOICE_TYPES and not document.is_draft
 
 
 def retained_until(document: Document, years: int) -> datetime | None:
     """Until when the books' documents are kept unchangeable: their finalization plus `years`
     (quotes and proformas are not accounting documents and stay free)."""
-    if document.type not in E_INVOICE_TYPES | EXTERNAL_TYPES or document.finalized_at is None:
+    if document.type not in LEDGER_TYPES or document.finalized_at is None:
         return None
     finalized = document.finalized_at
     try:

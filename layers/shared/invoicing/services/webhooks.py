@@ -15,7 +15,7 @@ from invoicing.adapters.sqs import QueuedDelivery
 from invoicing.domain.errors import InvalidDocument, NotFound, StateConflict
 from invoicing.domain.webhooks.endpoints import EndpointSettings, WebhookEndpoint
 from invoicing.domain.webhooks.orders import PROVIDERS
-from invoicing.domain.webhooks.signatures import SignatureRefused, verify_base64_hmac, verify_stripe
+from invoicing.domain.webhooks.signatures import SIGNATURE_HEADERS, verify
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.identifiers import utc_now
 
@@ -47,18 +47,25 @@ def _header(headers: dict[str, str], name: str) -> str | None:
 
 def _is_woocommerce_ping(body: bytes, headers: dict[str, str]) -> bool:
     """The form-encoded `webhook_id=<n>` WooCommerce posts, unsigned, when a webhook is saved."""
-    if _header(headers, "X-WC-Webhook-Signature") is not None or len(body) > 64:
+    if _header(headers, SIGNATURE_HEADERS["woocommerce"]) is not None or len(body) > 64:
         return False
     fields = parse_qs(body.decode(errors="replace"), strict_parsing=False)
     return set(fields) == {"webhook_id"} and fields["webhook_id"][0].isdigit()
+
+
+# The delivery's id and topic, where each provider sends them (Stripe's are in the event itself).
+DELIVERY_HEADERS = {
+    "shopify": ("X-Shopify-Webhook-Id", "X-Shopify-Topic"),
+    "woocommerce": ("X-WC-Webhook-Delivery-ID", "X-WC-Webhook-Topic"),
+}
 
 
 def _verified_delivery(
     provider: str, secret: str, body: bytes, headers: dict[str, str]
 ) -> tuple[str, str | None]:
     """(delivery id, topic) of a delivery whose signature holds."""
+    verify(provider, _header(headers, SIGNATURE_HEADERS[provider]), body, secret, now=time.time())
     if provider == "stripe":
-        verify_stripe(_header(headers, "Stripe-Signature"), body, secret, now=time.time())
         try:
             event = json.loads(body)
         except ValueError:
@@ -66,24 +73,11 @@ def _verified_delivery(
         if not isinstance(event, dict) or not isinstance(event.get("id"), str):
             raise InvalidDocument("a Stripe event has an id", field="body.id")
         return event["id"], str(event.get("type"))
-    if provider == "shopify":
-        verify_base64_hmac(
-            _header(headers, "X-Shopify-Hmac-Sha256"), body, secret, header_name="X-Shopify-Hmac-Sha256"
-        )
-        delivery_id, topic = _header(headers, "X-Shopify-Webhook-Id"), _header(headers, "X-Shopify-Topic")
-        field = "header.X-Shopify-Webhook-Id"
-    else:
-        verify_base64_hmac(
-            _header(headers, "X-WC-Webhook-Signature"), body, secret, header_name="X-WC-Webhook-Signature"
-        )
-        delivery_id, topic = (
-            _header(headers, "X-WC-Webhook-Delivery-ID"),
-            _header(headers, "X-WC-Webhook-Topic"),
-        )
-        field = "header.X-WC-Webhook-Delivery-ID"
+    id_header, topic_header = DELIVERY_HEADERS[provider]
+    delivery_id = _header(headers, id_header)
     if not delivery_id or len(delivery_id) > 200:
-        raise InvalidDocument("the delivery id header is missing", field=field)
-    return delivery_id, topic
+        raise InvalidDocument("the delivery id header is missing", field=f"header.{id_header}")
+    return delivery_id, _header(headers, topic_header)
 
 
 def receive(
@@ -107,6 +101,3 @@ def receive(
     # Queued even when repeated: if the first attempt died between record and send, this one sends.
     deps.deliveries.send(QueuedDelivery(found.tenant_id, provider, delivery_id))
     return Received(duplicate=not first)
-
-
-__all__ = ["Received", "SignatureRefused", "create_endpoint", "receive"]

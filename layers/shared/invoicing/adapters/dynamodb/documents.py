@@ -13,8 +13,7 @@ from botocore.exceptions import ClientError
 from invoicing.adapters.aws import error_code
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
 from invoicing.domain.errors import DomainError, StateConflict
-from invoicing.domain.fec import LEDGER_TYPES
-from invoicing.domain.model import CreditNoteRef, Document, Payment, QuoteInvoice, Totals
+from invoicing.domain.model import LEDGER_TYPES, CreditNoteRef, Document, Payment, QuoteInvoice, Totals
 from invoicing.domain.payments import settled
 
 if TYPE_CHECKING:

@@ -15,6 +15,11 @@ import hmac
 from invoicing.domain.errors import DomainError
 
 STRIPE_TOLERANCE_SECONDS = 300
+SIGNATURE_HEADERS = {
+    "stripe": "Stripe-Signature",
+    "shopify": "X-Shopify-Hmac-Sha256",
+    "woocommerce": "X-WC-Webhook-Signature",
+}
 MAX_SIGNATURE_HEADER = 2048
 
 
@@ -63,6 +68,21 @@ def verify_base64_hmac(header: str | None, body: bytes, secret: str, *, header_n
     expected = base64.b64encode(_digest(secret.encode(), body)).decode()
     if not hmac.compare_digest(expected, header.strip()):
         raise SignatureRefused(f"{header_name} does not match the endpoint's secret", field=field)
+
+
+def verify(provider: str, header: str | None, body: bytes, secret: str, *, now: float) -> None:
+    """The provider's scheme, on the value of its signature header (SIGNATURE_HEADERS)."""
+    if provider == "stripe":
+        verify_stripe(header, body, secret, now=now)
+    else:
+        verify_base64_hmac(header, body, secret, header_name=SIGNATURE_HEADERS[provider])
+
+
+def sign(provider: str, body: bytes, secret: str, *, now: float) -> str:
+    """The signature header's value the provider would send: for samples, the CLI and tests."""
+    if provider == "stripe":
+        return sign_stripe(body, secret, timestamp=int(now))
+    return sign_base64_hmac(body, secret)
 
 
 def sign_stripe(body: bytes, secret: str, *, timestamp: int) -> str:
