@@ -35,6 +35,11 @@ def invoice_response(
     return InvoiceResponse.model_validate(document.model_dump() | {"links": Links.model_validate(links)})
 
 
+def see_other(url: str) -> Response[Any]:
+    """A 303 to a presigned file link, which no cache may keep past its 15 minutes."""
+    return Response(status_code=303, headers={"Location": url, "Cache-Control": "no-store"}, body="")
+
+
 def created(body: BaseModel | dict[str, Any], location: str, **headers: str) -> Response[dict[str, Any]]:
     """A 201 whose Location names the resource the request made."""
     return Response(

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
@@ -17,10 +18,12 @@ from invoicing.domain.model import (
     Document,
     DocumentContent,
     DocumentType,
+    Language,
     PaymentMethod,
     Status,
 )
 from invoicing.domain.webhooks.endpoints import EndpointSettings, WebhookEndpoint
+from invoicing.services.artifacts import DownloadFormat
 
 # A PDF in base64 fits in the 1 MB body with room for the document; larger ones come by file_url.
 MAX_BASE64_CHARS = 900_000
@@ -155,6 +158,16 @@ class CreditNoteCreate(Contract):
         max_length=1000,
         description="The lines to credit; the whole invoice by default.",
     )
+
+
+DownloadFormatQuery = Annotated[
+    DownloadFormat,
+    Query(description="pdf (an e-invoice's is Factur-X; facturx says the same), html, cii or ubl"),
+]
+LocaleQuery = Annotated[Language | None, Query(description="fr or en; the document's language by default")]
+DOWNLOAD_RESPONSES: dict[int, OpenAPIResponse] = {
+    303: {"description": "See the presigned S3 link in Location, valid 15 minutes"}
+}
 
 
 class CustomerResponse(Customer):

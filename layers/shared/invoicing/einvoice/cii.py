@@ -67,7 +67,8 @@ def _add(parent: ET.Element, name: str, text: str | None = None, **attributes: s
     return element
 
 
-def _amount(value: Decimal, currency: str) -> str:
+def amount_text(value: Decimal, currency: str) -> str:
+    """An amount to the currency's minor unit, as both syntaxes write it."""
     return str(round_money(value, currency))
 
 
@@ -81,7 +82,8 @@ def _date(parent: ET.Element, name: str, value: date, *, qualified: bool = False
     )
 
 
-def _number(value: Decimal) -> str:
+def decimal_text(value: Decimal) -> str:
+    """A quantity, price or rate without trailing zeros or an exponent."""
     text = format(value.normalize(), "f")
     return text if text != "-0" else "0"
 
@@ -119,25 +121,25 @@ def _line(transaction: ET.Element, position: int, line: PricedLine, currency: st
     _add(product, "ram:Name", line.title)
     agreement = _add(item, "ram:SpecifiedLineTradeAgreement")
     net_price = _add(agreement, "ram:NetPriceProductTradePrice")
-    _add(net_price, "ram:ChargeAmount", _number(price))
+    _add(net_price, "ram:ChargeAmount", decimal_text(price))
     delivery = _add(item, "ram:SpecifiedLineTradeDelivery")
     unit = UNIT_CODES.get((line.unit or "").strip().casefold(), "C62")
-    _add(delivery, "ram:BilledQuantity", _number(quantity), unitCode=unit)
+    _add(delivery, "ram:BilledQuantity", decimal_text(quantity), unitCode=unit)
     settlement = _add(item, "ram:SpecifiedLineTradeSettlement")
     tax = _add(settlement, "ram:ApplicableTradeTax")
     _add(tax, "ram:TypeCode", "VAT")
     category = line.vat_category or default_category(line.vat_rate)
     _add(tax, "ram:CategoryCode", category)
-    _add(tax, "ram:RateApplicablePercent", _number(line.vat_rate))
+    _add(tax, "ram:RateApplicablePercent", decimal_text(line.vat_rate))
     allowance = round_money(quantity * price, currency) - line.total_excl_tax
     if allowance != 0:
         charge = _add(settlement, "ram:SpecifiedTradeAllowanceCharge")
         indicator = _add(charge, "ram:ChargeIndicator")
         _add(indicator, "udt:Indicator", "false" if allowance > 0 else "true")
-        _add(charge, "ram:ActualAmount", _amount(abs(allowance), currency))
+        _add(charge, "ram:ActualAmount", amount_text(abs(allowance), currency))
         _add(charge, "ram:Reason", "Remise" if allowance > 0 else "Majoration")
     summation = _add(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation")
-    _add(summation, "ram:LineTotalAmount", _amount(line.total_excl_tax, currency))
+    _add(summation, "ram:LineTotalAmount", amount_text(line.total_excl_tax, currency))
 
 
 def _parties(transaction: ET.Element, document: Document) -> None:
@@ -201,50 +203,50 @@ def _vat_breakdown(settlement: ET.Element, document: Document) -> None:
     currency, totals = document.currency, document.totals
     for vat in totals.vat:
         tax = _add(settlement, "ram:ApplicableTradeTax")
-        _add(tax, "ram:CalculatedAmount", _amount(vat.amount, currency))
+        _add(tax, "ram:CalculatedAmount", amount_text(vat.amount, currency))
         _add(tax, "ram:TypeCode", "VAT")
         if vat.category in MENTIONS:
             _add(tax, "ram:ExemptionReason", MENTIONS[vat.category][0])
         elif vat.category == "E":
             _add(tax, "ram:ExemptionReason", document.vat_exemption or "Exonération")
-        _add(tax, "ram:BasisAmount", _amount(vat.base, currency))
+        _add(tax, "ram:BasisAmount", amount_text(vat.base, currency))
         _add(tax, "ram:CategoryCode", vat.category)
         if vat.category in MENTIONS:
             _add(tax, "ram:ExemptionReasonCode", MENTIONS[vat.category][1])
         if vat.category == "S" and (due_type := _vat_due_date_type(document)) is not None:
             _add(tax, "ram:DueDateTypeCode", due_type)
-        _add(tax, "ram:RateApplicablePercent", _number(vat.rate))
+        _add(tax, "ram:RateApplicablePercent", decimal_text(vat.rate))
     for (rate, category), allowance in allowances_by_group(document).items():
         if allowance == 0:
             continue
         charge = _add(settlement, "ram:SpecifiedTradeAllowanceCharge")
         indicator = _add(charge, "ram:ChargeIndicator")
         _add(indicator, "udt:Indicator", "false")
-        _add(charge, "ram:ActualAmount", _amount(allowance, currency))
+        _add(charge, "ram:ActualAmount", amount_text(allowance, currency))
         _add(charge, "ram:Reason", "Remise")
         tax = _add(charge, "ram:CategoryTradeTax")
         _add(tax, "ram:TypeCode", "VAT")
         _add(tax, "ram:CategoryCode", category)
-        _add(tax, "ram:RateApplicablePercent", _number(rate))
+        _add(tax, "ram:RateApplicablePercent", decimal_text(rate))
 
 
 def _summation(settlement: ET.Element, document: Document) -> None:
     currency, totals = document.currency, document.totals
     summation = _add(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
-    _add(summation, "ram:LineTotalAmount", _amount(totals.subtotal_excl_tax, currency))
+    _add(summation, "ram:LineTotalAmount", amount_text(totals.subtotal_excl_tax, currency))
     if totals.discount != 0:
-        _add(summation, "ram:AllowanceTotalAmount", _amount(totals.discount, currency))
-    _add(summation, "ram:TaxBasisTotalAmount", _amount(totals.total_excl_tax, currency))
-    _add(summation, "ram:TaxTotalAmount", _amount(totals.total_vat, currency), currencyID=currency)
+        _add(summation, "ram:AllowanceTotalAmount", amount_text(totals.discount, currency))
+    _add(summation, "ram:TaxBasisTotalAmount", amount_text(totals.total_excl_tax, currency))
+    _add(summation, "ram:TaxTotalAmount", amount_text(totals.total_vat, currency), currencyID=currency)
     if totals.total_vat_eur is not None:
-        _add(summation, "ram:TaxTotalAmount", _amount(totals.total_vat_eur, "EUR"), currencyID="EUR")
+        _add(summation, "ram:TaxTotalAmount", amount_text(totals.total_vat_eur, "EUR"), currencyID="EUR")
     if totals.rounding != 0:
-        _add(summation, "ram:RoundingAmount", _amount(totals.rounding, currency))
-    _add(summation, "ram:GrandTotalAmount", _amount(totals.total_incl_tax, currency))
+        _add(summation, "ram:RoundingAmount", amount_text(totals.rounding, currency))
+    _add(summation, "ram:GrandTotalAmount", amount_text(totals.total_incl_tax, currency))
     if totals.amount_deposits != 0:
-        _add(summation, "ram:TotalPrepaidAmount", _amount(totals.amount_deposits, currency))
+        _add(summation, "ram:TotalPrepaidAmount", amount_text(totals.amount_deposits, currency))
     payable = totals.total_incl_tax + totals.rounding - totals.amount_deposits
-    _add(summation, "ram:DuePayableAmount", _amount(payable, currency))
+    _add(summation, "ram:DuePayableAmount", amount_text(payable, currency))
 
 
 def _settlement(transaction: ET.Element, document: Document) -> None:

@@ -10,7 +10,14 @@ from typing import Final
 from invoicing.domain.model import Address, Customer, Document, PricedLine, Seller
 from invoicing.domain.money import round_money
 from invoicing.domain.vat import MENTIONS, default_category
-from invoicing.einvoice.cii import EN16931_GUIDELINE, TYPE_CODES, UNIT_CODES, allowances_by_group
+from invoicing.einvoice.cii import (
+    EN16931_GUIDELINE,
+    TYPE_CODES,
+    UNIT_CODES,
+    allowances_by_group,
+    amount_text,
+    decimal_text,
+)
 
 CAC: Final = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC: Final = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
@@ -31,12 +38,7 @@ def _el(parent: ET.Element, name: str, text: str | None = None, **attributes: st
 
 
 def _money(parent: ET.Element, name: str, value: Decimal, currency: str) -> None:
-    _el(parent, name, str(round_money(value, currency)), currencyID=currency)
-
-
-def _number(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text if text != "-0" else "0"
+    _el(parent, name, amount_text(value, currency), currencyID=currency)
 
 
 def _tax_category(
@@ -44,7 +46,7 @@ def _tax_category(
 ) -> None:
     tax = _el(parent, name)
     _el(tax, "cbc:ID", category)
-    _el(tax, "cbc:Percent", _number(rate))
+    _el(tax, "cbc:Percent", decimal_text(rate))
     if document is not None and category in MENTIONS:
         _el(tax, "cbc:TaxExemptionReasonCode", MENTIONS[category][1])
         _el(tax, "cbc:TaxExemptionReason", MENTIONS[category][0])
@@ -94,7 +96,7 @@ def _line(root: ET.Element, position: int, line: PricedLine, document: Document,
     _el(
         element,
         "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity",
-        _number(quantity),
+        decimal_text(quantity),
         unitCode=unit,
     )
     _money(element, "cbc:LineExtensionAmount", line.total_excl_tax, currency)
@@ -113,7 +115,7 @@ def _line(root: ET.Element, position: int, line: PricedLine, document: Document,
         line.vat_rate,
         None,
     )
-    _el(_el(element, "cac:Price"), "cbc:PriceAmount", _number(price), currencyID=currency)
+    _el(_el(element, "cac:Price"), "cbc:PriceAmount", decimal_text(price), currencyID=currency)
 
 
 def _totals(root: ET.Element, document: Document) -> None:

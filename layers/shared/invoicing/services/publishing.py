@@ -12,12 +12,14 @@ from invoicing.einvoice.ubl import ubl_xml
 from invoicing.services.artifacts import (
     E_INVOICE_FORMATS,
     FORMATS,
+    DownloadFormat,
     Format,
     document_key,
     filename,
     is_e_invoice,
     preview_key,
     retained_until,
+    stored_format,
 )
 from invoicing.services.dependencies import Dependencies
 from invoicing.services.invoices import document_link
@@ -68,10 +70,16 @@ def preview_link(
 
 
 def download_link(
-    deps: Dependencies, tenant_id: str, stored: StoredDocument, locale: Language, fmt: Format
+    deps: Dependencies,
+    tenant_id: str,
+    stored: StoredDocument,
+    requested_locale: Language | None,
+    requested: DownloadFormat,
 ) -> str:
-    """A finalized document's file, rendered in `locale` first if it never was; a draft's preview."""
+    """A finalized document's file, rendered in the locale (its language by default) first if it never
+    was; a draft's preview."""
     document = stored.document
+    locale, fmt = requested_locale or document.language, stored_format(requested)
     if document.is_draft:
         seller = deps.tenants.settings(tenant_id).seller
         return preview_link(deps, tenant_id, document, seller=seller, locale=locale, fmt=fmt)

@@ -9,12 +9,18 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.responses import created, invoice_response
+from invoicing.api.responses import created, invoice_response, see_other
 from invoicing.api.routes.quotes import quote_response
-from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse, QuoteInvoiceCreate, QuoteResponse
+from invoicing.api.schemas import (
+    DOWNLOAD_RESPONSES,
+    ERROR_RESPONSES,
+    InvoiceResponse,
+    QuoteInvoiceCreate,
+    QuoteResponse,
+)
 from invoicing.domain.model import Language
 from invoicing.services import invoices, quotes
-from invoicing.services.artifacts import DownloadFormat, stored_format
+from invoicing.services.artifacts import DownloadFormat
 from invoicing.services.dependencies import from_environment
 from invoicing.services.identifiers import QUOTE_PREFIX
 from invoicing.services.publishing import download_link
@@ -42,10 +48,7 @@ def finalize_quote(quote_id: str) -> QuoteResponse:
 @router.get(
     "/v1/quotes/<quote_id>/download",
     summary="Download a quote",
-    responses={
-        303: {"description": "See the presigned S3 link in Location, valid 15 minutes"},
-        **ERROR_RESPONSES,
-    },
+    responses={**DOWNLOAD_RESPONSES, **ERROR_RESPONSES},
     tags=["quotes"],
 )
 def download_quote(
@@ -59,8 +62,7 @@ def download_quote(
     deps = from_environment()
     tenant_id = tenant_of(router)
     stored = quotes.get_quote(deps, tenant_id, quote_id)
-    url = download_link(deps, tenant_id, stored, locale or stored.document.language, stored_format(format))
-    return Response(status_code=303, headers={"Location": url, "Cache-Control": "no-store"}, body="")
+    return see_other(download_link(deps, tenant_id, stored, locale, format))
 
 
 @router.post(
