@@ -4,10 +4,10 @@ come back, so SQS's redrive policy moves a delivery that keeps failing to its de
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from devserver.lambdas import ACCOUNT_ID, FunctionPool, InvocationError
+from devserver.polling import Poller
 from devserver.resources import REGION
 
 IDLE_SECONDS = 0.05
@@ -34,21 +34,12 @@ def sqs_event(queue_url: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-class QueuePoller:
+class QueuePoller(Poller):
     def __init__(self, sqs: Any, queue_url: str, pool: FunctionPool, batch_size: int) -> None:
+        super().__init__(pool, "queue")
         self._sqs = sqs
         self._url = queue_url
-        self._pool = pool
         self._batch = min(batch_size, 10)
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"poll-{pool.function.name}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self._thread.join(timeout=10)
 
     def _run(self) -> None:
         while not self._stopped.is_set():
@@ -63,7 +54,7 @@ class QueuePoller:
             if messages:
                 self._deliver(messages)
             else:
-                self._stopped.wait(IDLE_SECONDS)
+                self._pause(IDLE_SECONDS)
 
     def _deliver(self, messages: list[dict[str, Any]]) -> None:
         try:

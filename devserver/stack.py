@@ -13,6 +13,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from devserver.gateway import Gateway
 from devserver.lambdas import FunctionPool
 from devserver.moto_backend import CREDENTIALS, MotoBackend
+from devserver.polling import Poller
 from devserver.queues import QueuePoller
 from devserver.resources import REGION
 from devserver.streams import StreamPoller
@@ -42,7 +43,7 @@ class LocalStack:
         self.pools: dict[str, FunctionPool] = {}
         self.resources: dict[str, str] = {}
         self._server: BaseWSGIServer | None = None
-        self.pollers: list[QueuePoller | StreamPoller] = []
+        self.pollers: list[Poller] = []
 
     @property
     def url(self) -> str:

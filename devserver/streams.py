@@ -4,12 +4,11 @@ is handed over again from its first failed record, so no change is skipped."""
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import datetime
 from typing import Any
 
 from devserver.lambdas import FunctionPool, InvocationError
+from devserver.polling import Poller
 from devserver.resources import REGION
 
 IDLE_SECONDS = 0.05
@@ -29,22 +28,13 @@ def _is_document(record: dict[str, Any]) -> bool:
     return str(record["dynamodb"].get("Keys", {}).get("sk", {}).get("S", "")).startswith("DOC#")
 
 
-class StreamPoller:
+class StreamPoller(Poller):
     def __init__(self, dynamodb: Any, streams: Any, table: str, pool: FunctionPool, batch_size: int) -> None:
+        super().__init__(pool, "stream")
         self._dynamodb = dynamodb
         self._streams = streams
         self._table = table
-        self._pool = pool
         self._batch = batch_size
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"stream-{pool.function.name}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self._thread.join(timeout=10)
 
     def _run(self) -> None:
         arn = self._dynamodb.describe_table(TableName=self._table)["Table"]["LatestStreamArn"]
@@ -57,7 +47,7 @@ class StreamPoller:
             records = [record for record in response.get("Records", []) if _is_document(record)]
             failed = self._deliver([_lambda_record(record, arn) for record in records]) if records else None
             if failed is not None:
-                time.sleep(RETRY_SECONDS)
+                self._pause(RETRY_SECONDS)
                 iterator = self._streams.get_shard_iterator(
                     StreamArn=arn,
                     ShardId=shard["ShardId"],
@@ -67,7 +57,7 @@ class StreamPoller:
                 continue
             iterator = response.get("NextShardIterator") or iterator
             if not response.get("Records"):
-                self._stopped.wait(IDLE_SECONDS)
+                self._pause(IDLE_SECONDS)
 
     def _deliver(self, records: list[dict[str, Any]]) -> str | None:
         """The sequence number to start again from, or None when the whole batch went through."""

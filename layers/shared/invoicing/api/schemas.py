@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
@@ -127,6 +127,12 @@ class WebhookEndpointResponse(WebhookEndpoint):
 
 class WebhookEndpointList(BaseModel):
     data: list[WebhookEndpointResponse]
+
+
+class DeliveryReceipt(BaseModel):
+    received: Literal[True] = True
+    duplicate: bool
+    ping: bool = False
 
 
 class PaymentCreate(Contract):

@@ -4,23 +4,15 @@ raw body is the authentication, checked before the body is read."""
 from __future__ import annotations
 
 import base64
-from typing import Literal
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import BaseModel
 
 from invoicing.api.body import MAX_BODY_BYTES, PayloadTooLarge
-from invoicing.api.schemas import ERROR_RESPONSES
+from invoicing.api.schemas import ERROR_RESPONSES, DeliveryReceipt
 from invoicing.services import webhooks
 from invoicing.services.dependencies import from_environment
 
 router = Router()
-
-
-class DeliveryReceipt(BaseModel):
-    received: Literal[True] = True
-    duplicate: bool
-    ping: bool = False
 
 
 @router.post(
