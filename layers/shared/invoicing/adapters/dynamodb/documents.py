@@ -178,7 +178,7 @@ class DocumentTable:
         """Delete a draft made from a quote and its link there: a final invoice's deletion lets the
         quote be invoiced again, a deposit's gives its percentage back."""
         full = values["type"] == "invoice"
-        release = ", invoiced_by SET #status = :accepted" if full else ""
+        release = " SET #status = :accepted" if full else ""
         try:
             self._client.transact_write_items(
                 TransactItems=[

@@ -61,7 +61,7 @@ class QuoteTable:
         """The draft made from the quote and the quote's link to it, together; a final invoice also
         marks the quote invoiced. Refused if the quote changed since it was read."""
         full = link.type == "invoice"
-        mark = ", invoiced_by = :id, #status = :invoiced" if full else ""
+        mark = ", #status = :invoiced" if full else ""
         try:
             self._client.transact_write_items(
                 TransactItems=[
@@ -80,7 +80,7 @@ class QuoteTable:
                                     ":version": quote.version,
                                     ":next": quote.version + 1,
                                 }
-                                | ({":id": document.id, ":invoiced": "invoiced"} if full else {})
+                                | ({":invoiced": "invoiced"} if full else {})
                             ),
                         }
                     },
