@@ -11,7 +11,6 @@ from typing import Any
 
 from bench.stats import percentile, timed
 from devserver.stack import LocalStack
-from invoicing.adapters.dynamodb.tenants import TenantTable
 from invoicing.services.tenants import create_tenant
 from tests.integration.conftest import Client, new_client
 
@@ -91,7 +90,7 @@ def _read_units(items: list[dict[str, Any]]) -> float:
 
 
 def listing(stack: LocalStack) -> list[tuple[str, str, str, str]]:
-    tenant = create_tenant(TenantTable(stack.moto.dynamodb(), stack.table_name()), "Bench")
+    tenant = create_tenant(stack.dependencies().tenants, "Bench")
     client = Client(stack.url, tenant.api_key)
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda _: client.draft_id(), range(LISTED)))

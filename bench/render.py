@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 from bench.stats import median, timed
 from invoicing.domain.documents import draft_document, freeze
-from invoicing.domain.model import Document, DocumentContent, Seller
+from invoicing.domain.model import Document, DocumentContent
+from invoicing.domain.parts import Seller
 from invoicing.einvoice.cii import cii_xml
 from invoicing.einvoice.pdf import facturx_pdf
 from invoicing.rendering import render_html, render_pdf

@@ -13,8 +13,8 @@ import requests
 from bench.api import _latency_row
 from bench.stats import timed
 from devserver.stack import LocalStack
-from invoicing.domain.webhooks.signatures import sign_base64_hmac
 from invoicing.services.shop_documents import document_id_of
+from invoicing.shops.signatures import sign_base64_hmac
 from tests.integration.conftest import INVOICE, Client, new_client
 from tests.shop_events import shopify_order
 

@@ -10,9 +10,8 @@ import threading
 from pathlib import Path
 
 from devserver.stack import ROOT, LocalStack
-from invoicing.adapters.dynamodb.tenants import TenantTable
 from invoicing.domain.settings import TenantSettings
-from invoicing.services.tenants import create_tenant
+from invoicing.services.tenants import create_tenant, replace_settings
 
 DEMO_SETTINGS = {
     "seller": {
@@ -37,9 +36,9 @@ def main() -> None:
 
     stack = LocalStack(args.host, args.port)
     stack.start()
-    tenants = TenantTable(stack.moto.dynamodb(), stack.table_name())
-    demo = create_tenant(tenants, "Démo Boutique SAS")
-    tenants.put_settings(demo.tenant_id, TenantSettings.model_validate(DEMO_SETTINGS))
+    deps = stack.dependencies()
+    demo = create_tenant(deps.tenants, "Démo Boutique SAS")
+    replace_settings(deps, demo.tenant_id, TenantSettings.model_validate(DEMO_SETTINGS))
 
     args.state_dir.mkdir(exist_ok=True)
     state = {**stack.client_environment(), "API_URL": stack.url, "DEMO_API_KEY": demo.api_key}

@@ -24,7 +24,10 @@ from devserver.template import Template
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
 _LOCAL_ACCOUNT: dict[str, Any] = {
@@ -104,6 +107,15 @@ class MotoBackend:
 
     def s3(self) -> S3Client:
         return boto3.client("s3", endpoint_url=self.endpoint, **_LOCAL_ACCOUNT)
+
+    def sqs(self) -> SQSClient:
+        return boto3.client("sqs", endpoint_url=self.endpoint, **_LOCAL_ACCOUNT)
+
+    def kms(self) -> KMSClient:
+        return boto3.client("kms", endpoint_url=self.endpoint, **_LOCAL_ACCOUNT)
+
+    def events(self) -> EventBridgeClient:
+        return boto3.client("events", endpoint_url=self.endpoint, **_LOCAL_ACCOUNT)
 
     def create_resources(self, template: Template) -> dict[str, str]:
         return create_resources(template, self.client)

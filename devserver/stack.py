@@ -18,6 +18,7 @@ from devserver.queues import QueuePoller
 from devserver.resources import REGION
 from devserver.streams import StreamPoller
 from devserver.template import Template
+from invoicing.bootstrap import AwsDependencies, Environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,6 +119,10 @@ class LocalStack:
 
     def table_name(self) -> str:
         return self.resources["InvoicesTable"]
+
+    def dependencies(self) -> AwsDependencies:
+        """The composition root's adapters, on this stack's moto: for its own setup, tests and tools."""
+        return AwsDependencies(Environment.model_validate(self.client_environment()), clients=self.moto)
 
     def client_environment(self) -> dict[str, str]:
         """What a CLI or test needs to reach this stack's AWS side."""

@@ -39,24 +39,23 @@ class StreamPoller(Poller):
     def _run(self) -> None:
         arn = self._dynamodb.describe_table(TableName=self._table)["Table"]["LatestStreamArn"]
         (shard,) = self._streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][:1]
-        iterator = self._streams.get_shard_iterator(
-            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
+        # Where to read from next. The iterator is asked for afresh at each poll: moto rolls a
+        # cancelled transaction back by restoring a copy of the table, stream included, and an
+        # iterator kept from before would go on reading the stream that was replaced.
+        position: dict[str, str] = {"ShardIteratorType": "TRIM_HORIZON"}
         while not self._stopped.is_set():
-            response = self._streams.get_records(ShardIterator=iterator, Limit=self._batch)
-            records = [record for record in response.get("Records", []) if _is_document(record)]
+            iterator = self._streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"], **position)
+            response = self._streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=self._batch)
+            read = response.get("Records", [])
+            records = [record for record in read if _is_document(record)]
             failed = self._deliver([_lambda_record(record, arn) for record in records]) if records else None
             if failed is not None:
+                position = {"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": failed}
                 self._pause(RETRY_SECONDS)
-                iterator = self._streams.get_shard_iterator(
-                    StreamArn=arn,
-                    ShardId=shard["ShardId"],
-                    ShardIteratorType="AT_SEQUENCE_NUMBER",
-                    SequenceNumber=failed,
-                )["ShardIterator"]
-                continue
-            iterator = response.get("NextShardIterator") or iterator
-            if not response.get("Records"):
+            elif read:
+                last = read[-1]["dynamodb"]["SequenceNumber"]
+                position = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last}
+            else:
                 self._pause(IDLE_SECONDS)
 
     def _deliver(self, records: list[dict[str, Any]]) -> str | None:

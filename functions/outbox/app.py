@@ -10,19 +10,22 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from invoicing.services.dependencies import from_environment
-from invoicing.services.outbox import publish_item_change
+from invoicing.adapters.dynamodb.stream import document_change
+from invoicing.bootstrap import from_environment
+from invoicing.services.outbox import publish_change
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+from_environment()  # the environment is validated during INIT
 
 
-def publish_change(record: DynamoDBRecord) -> None:
-    change = record.dynamodb
-    assert change is not None
-    publish_item_change(from_environment(), change.old_image or None, change.new_image or None)
+def publish_record(record: DynamoDBRecord) -> None:
+    images = record.dynamodb
+    change = document_change(images.old_image, images.new_image) if images is not None else None
+    if change is not None:
+        publish_change(from_environment(), change)
 
 
 @logger.inject_lambda_context
@@ -30,5 +33,5 @@ def publish_change(record: DynamoDBRecord) -> None:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
-        event=event, record_handler=publish_change, processor=processor, context=context
+        event=event, record_handler=publish_record, processor=processor, context=context
     )

@@ -14,18 +14,19 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 import invoicing.rendering  # noqa: F401 - every invoice is rendered: load the renderer during INIT
-from invoicing.adapters.sqs import QueuedDelivery
-from invoicing.services.dependencies import from_environment
+from invoicing.adapters.sqs import queued_delivery
+from invoicing.bootstrap import from_environment
 from invoicing.services.shop_documents import process_delivery
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
+from_environment()  # the environment is validated during INIT
 
 
 def make_document(record: SQSRecord) -> None:
-    process_delivery(from_environment(), QueuedDelivery.from_body(record.body))
+    process_delivery(from_environment(), queued_delivery(record.body))
 
 
 @logger.inject_lambda_context

@@ -28,7 +28,7 @@ from devserver.lambdas import LambdaContext
 from devserver.resources import REGION, create_resources
 from devserver.template import Template
 from invoicing.adapters import aws as clients
-from invoicing.services.dependencies import from_environment
+from invoicing.bootstrap import from_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = Template.load(ROOT / "template.yaml")

@@ -6,7 +6,7 @@ import os
 import boto3
 import pytest
 
-from invoicing.adapters.dynamodb.tenants import TenantTable
+from invoicing.bootstrap import from_environment
 from invoicing.services.tenants import create_tenant, hash_api_key
 from tests.handlers.conftest import context, handler_module, sample_event
 
@@ -21,7 +21,7 @@ def authorize(authorization: str | None) -> dict:
 
 @pytest.fixture
 def tenant(aws):
-    return create_tenant(TenantTable(boto3.client("dynamodb"), os.environ["TABLE_NAME"]), "Atelier")
+    return create_tenant(from_environment().tenants, "Atelier")
 
 
 def test_a_valid_key_allows_every_route_for_its_tenant(tenant):

@@ -6,7 +6,7 @@ import os
 import boto3
 import pytest
 
-from invoicing.adapters.dynamodb.tenants import TenantTable
+from invoicing.bootstrap import from_environment
 from invoicing.cli import main
 from invoicing.services.tenants import tenant_of_bearer
 
@@ -15,7 +15,7 @@ def test_creates_a_tenant_whose_key_authenticates(aws, capsys):
     assert main(["tenant", "create", "--name", "Librairie Martin"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert set(printed) == {"tenant_id", "api_key"}
-    tenants = TenantTable(boto3.client("dynamodb"), os.environ["TABLE_NAME"])
+    tenants = from_environment().tenants
     assert tenant_of_bearer(tenants, f"Bearer {printed['api_key']}") == printed["tenant_id"]
     assert printed["api_key"] not in repr(boto3.client("dynamodb").scan(TableName=os.environ["TABLE_NAME"]))
 

@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from invoicing.adapters.remote_files import RemoteFiles
-from invoicing.services.dependencies import from_environment
+from invoicing.bootstrap import from_environment
 from tests.handlers.conftest import Api, api_event, new_tenant, sample_event
 from tests.https_files import PDF, https_file_server
 

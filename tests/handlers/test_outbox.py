@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
-from invoicing.services.dependencies import from_environment
+from invoicing.bootstrap import from_environment
 from tests.handlers.conftest import REGION, Api, api_event, context, handler_module, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])

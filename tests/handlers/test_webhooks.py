@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from invoicing.adapters.dynamodb.table import key, tenant_pk
-from invoicing.domain.webhooks.signatures import sign_stripe
+from invoicing.shops.signatures import sign_stripe
 from tests.handlers.conftest import Api, api_event
 from tests.handlers.webhooks_support import create_endpoint, deliver, process_queue
 from tests.shop_events import (

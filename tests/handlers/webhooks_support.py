@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from invoicing.domain.webhooks.signatures import SIGNATURE_HEADERS, sign
+from invoicing.shops.signatures import SIGNATURE_HEADERS, sign
 from tests.handlers.conftest import Api, Response, api_event, context, handler_module, sample_event
 
 SAMPLE = {

@@ -12,7 +12,6 @@ import pytest
 import requests
 
 from devserver.stack import LocalStack
-from invoicing.adapters.dynamodb.tenants import TenantTable
 from invoicing.services.tenants import create_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +77,7 @@ class Client:
 
 
 def new_client(stack: LocalStack, *, with_settings: bool = True) -> Client:
-    tenant = create_tenant(TenantTable(stack.moto.dynamodb(), stack.table_name()), "Test SAS")
+    tenant = create_tenant(stack.dependencies().tenants, "Test SAS")
     client = Client(stack.url, tenant.api_key, tenant.tenant_id)
     if with_settings:
         assert client.request("PUT", "/v1/settings", json=SETTINGS).status_code == 200

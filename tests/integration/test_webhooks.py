@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from invoicing.domain.webhooks.signatures import sign_base64_hmac
+from invoicing.shops.signatures import sign_base64_hmac
 from tests.integration.conftest import Client
 from tests.shop_events import shopify_order, shopify_refund
 

@@ -20,11 +20,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from invoicing.adapters import aws
-from invoicing.adapters.dynamodb.tenants import TenantTable
-from invoicing.adapters.sqs import DeliveryQueue
-from invoicing.domain.webhooks.signatures import SIGNATURE_HEADERS, sign
+from invoicing.bootstrap import AwsDependencies, Environment
 from invoicing.services.tenants import create_tenant
+from invoicing.shops.signatures import SIGNATURE_HEADERS, sign
 
 MAX_NAME_LENGTH = 200
 
@@ -84,7 +82,8 @@ def _send(args: argparse.Namespace) -> int:
 def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if not args.queue or not args.dead_letter_queue:
         parser.error("--queue and --dead-letter-queue (or their environment variables) are required")
-    moved = DeliveryQueue(aws.sqs(), args.queue).move_from(args.dead_letter_queue, limit=args.limit)
+    queue = AwsDependencies(Environment(WEBHOOK_QUEUE_URL=args.queue)).deliveries
+    moved = queue.move_from(args.dead_letter_queue, limit=args.limit)
     json.dump({"replayed": moved}, sys.stdout)
     sys.stdout.write("\n")
     return 0
@@ -100,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--name must be 1 to {MAX_NAME_LENGTH} printable characters")
     if not args.table:
         parser.error("--table or TABLE_NAME is required: the stack's InvoicesTableName output")
-    tenant = create_tenant(TenantTable(aws.dynamodb(), args.table), name)
+    tenant = create_tenant(AwsDependencies(Environment(TABLE_NAME=args.table)).tenants, name)
     json.dump({"tenant_id": tenant.tenant_id, "api_key": tenant.api_key}, sys.stdout)
     sys.stdout.write("\n")
     return 0

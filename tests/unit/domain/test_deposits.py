@@ -12,7 +12,8 @@ from invoicing.domain.credit_notes import check_credit
 from invoicing.domain.deposits import deduct_deposits
 from invoicing.domain.documents import draft_document, freeze
 from invoicing.domain.errors import InvalidDocument, StateConflict
-from invoicing.domain.model import CreditNoteRef, Document, DocumentContent, Payment, Seller
+from invoicing.domain.model import Document, DocumentContent
+from invoicing.domain.parts import CreditNoteRef, Payment, Seller
 from invoicing.domain.payments import check_payment, settled
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)

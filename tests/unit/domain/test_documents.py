@@ -6,7 +6,8 @@ import pytest
 
 from invoicing.domain.documents import check_finalizable, draft_document, freeze
 from invoicing.domain.errors import InvalidDocument, StateConflict
-from invoicing.domain.model import DocumentContent, Seller
+from invoicing.domain.model import DocumentContent
+from invoicing.domain.parts import Seller
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 SELLER = Seller.model_validate(

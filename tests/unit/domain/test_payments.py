@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from invoicing.domain.documents import draft_document, freeze
 from invoicing.domain.errors import InvalidDocument, StateConflict
-from invoicing.domain.model import DocumentContent, Payment, Seller
+from invoicing.domain.model import DocumentContent
+from invoicing.domain.parts import Payment, Seller
 from invoicing.domain.payments import check_payment, settled
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)

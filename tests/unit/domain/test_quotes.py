@@ -7,7 +7,8 @@ import pytest
 
 from invoicing.domain.documents import draft_document, freeze
 from invoicing.domain.errors import InvalidDocument, StateConflict
-from invoicing.domain.model import Document, DocumentContent, QuoteInvoice, Seller
+from invoicing.domain.model import Quote, QuoteContent
+from invoicing.domain.parts import QuoteInvoice, Seller
 from invoicing.domain.quotes import check_decision, deposit_from_quote, invoice_from_quote, is_expired
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
@@ -16,10 +17,9 @@ SELLER = Seller.model_validate(
 )
 
 
-def quote(*prices: str, language: str = "en") -> Document:
-    content = DocumentContent.model_validate(
+def quote(*prices: str, language: str = "en") -> Quote:
+    content = QuoteContent.model_validate(
         {
-            "type": "quote",
             "language": language,
             "customer": {"name": "ACME"},
             "lines": [

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from invoicing.domain.errors import InvalidDocument
-from invoicing.domain.model import Discount, Line
+from invoicing.domain.parts import Discount, Line
 from invoicing.domain.totals import allocate, compute_totals, price_lines
 
 CENT = Decimal("0.01")

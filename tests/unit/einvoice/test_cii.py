@@ -15,7 +15,8 @@ from pypdf import PdfReader
 
 from invoicing.domain.deposits import deduct_deposits
 from invoicing.domain.documents import draft_document, freeze
-from invoicing.domain.model import CorrectedInvoice, Document, DocumentContent, Seller
+from invoicing.domain.model import Document, DocumentContent
+from invoicing.domain.parts import CorrectedInvoice, Seller
 from invoicing.einvoice.cii import NAMESPACES, cii_xml
 from invoicing.einvoice.pdf import facturx_pdf
 from invoicing.einvoice.ubl import ubl_xml

@@ -9,7 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from invoicing.domain.documents import draft_document, freeze
-from invoicing.domain.model import DocumentContent, Seller
+from invoicing.domain.model import DocumentContent
+from invoicing.domain.parts import Seller
 from invoicing.rendering import render_html, render_pdf
 from invoicing.rendering.pdf import RefusedResource, resolve_asset
 from invoicing.rendering.view import Formatter

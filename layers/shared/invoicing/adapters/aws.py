@@ -50,31 +50,6 @@ def sqs() -> SQSClient:
     return boto3.client("sqs", config=_CONFIG)
 
 
-def table_name() -> str:
-    return os.environ["TABLE_NAME"]
-
-
-def bucket_name() -> str:
-    return os.environ["DOCUMENTS_BUCKET"]
-
-
-def webhook_key_id() -> str | None:
-    """Only the function that creates endpoints encrypts, so only it is given the key's id."""
-    return os.environ.get("WEBHOOK_KEY_ID")
-
-
-def archive_retention_years() -> int:
-    return int(os.environ.get("ARCHIVE_RETENTION_YEARS", "10"))
-
-
-def event_bus_name() -> str:
-    return os.environ["EVENT_BUS_NAME"]
-
-
-def webhook_queue_url() -> str:
-    return os.environ["WEBHOOK_QUEUE_URL"]
-
-
 def error_code(error: ClientError) -> str:
     """The AWS error code of a failed call, such as ConditionalCheckFailedException."""
     return str(error.response.get("Error", {}).get("Code", ""))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -12,8 +12,9 @@ from invoicing.adapters.aws import error_code
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
+    from invoicing.services.ports import Disposition
+
 LINK_LIFETIME_SECONDS = 15 * 60
-Disposition = Literal["inline", "attachment"]
 
 
 class DocumentStore:

@@ -5,28 +5,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from invoicing.services.ports import QueuedDelivery
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 
-@dataclass(frozen=True)
-class QueuedDelivery:
-    tenant_id: str
-    provider: str
-    delivery_id: str
+def message_body(delivery: QueuedDelivery) -> str:
+    return json.dumps(
+        {"tenant_id": delivery.tenant_id, "provider": delivery.provider, "delivery_id": delivery.delivery_id}
+    )
 
-    def body(self) -> str:
-        return json.dumps(
-            {"tenant_id": self.tenant_id, "provider": self.provider, "delivery_id": self.delivery_id}
-        )
 
-    @classmethod
-    def from_body(cls, body: str) -> QueuedDelivery:
-        values = json.loads(body)
-        return cls(values["tenant_id"], values["provider"], values["delivery_id"])
+def queued_delivery(body: str) -> QueuedDelivery:
+    """The delivery a message of the queue names, as the processor receives it."""
+    values = json.loads(body)
+    return QueuedDelivery(values["tenant_id"], values["provider"], values["delivery_id"])
 
 
 class DeliveryQueue:
@@ -39,7 +35,7 @@ class DeliveryQueue:
         dedup = hashlib.sha256(f"{delivery.tenant_id}|{delivery.provider}|{delivery.delivery_id}".encode())
         self._client.send_message(
             QueueUrl=self._url,
-            MessageBody=delivery.body(),
+            MessageBody=message_body(delivery),
             MessageGroupId=delivery.tenant_id,
             MessageDeduplicationId=dedup.hexdigest(),
         )

@@ -20,20 +20,21 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
-from invoicing.adapters.dynamodb.documents import DocumentTooLarge
 from invoicing.api.body import PayloadTooLarge
 from invoicing.api.schemas import ErrorDetail, error_body
 from invoicing.domain.documents import FinalizeBlocked
-from invoicing.domain.errors import DomainError, InvalidDocument, NotFound, StateConflict
-from invoicing.domain.webhooks.signatures import SignatureRefused
-from invoicing.services.numbering import NumberingBusy
+from invoicing.domain.errors import (
+    Busy,
+    DocumentTooLarge,
+    DomainError,
+    InvalidDocument,
+    NotFound,
+    StateConflict,
+    Unauthenticated,
+)
+from invoicing.services.ports import Contention
 
 logger = Logger(child=True)
-
-
-class Unauthenticated(DomainError):
-    code = "unauthorized"
-
 
 COMPUTED_FIELDS = {
     "totals",
@@ -50,9 +51,8 @@ STATUS_OF: dict[type[DomainError], int] = {
     StateConflict: 409,
     NotFound: 404,
     DocumentTooLarge: 413,
-    NumberingBusy: 503,
+    Busy: 503,
     Unauthenticated: 401,
-    SignatureRefused: 401,
 }
 
 
@@ -149,7 +149,7 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
             "a request with this Idempotency-Key is still being processed; retry",
         )
 
-    @app.exception_handler([BotoCoreError, ClientError, IdempotencyPersistenceLayerError])
+    @app.exception_handler([BotoCoreError, ClientError, IdempotencyPersistenceLayerError, Contention])
     def dependency_failed(error: Exception) -> Response[Any]:
         logger.exception("AWS dependency failed")
         return error_response(503, "service_unavailable", "a storage service failed; retry the request")

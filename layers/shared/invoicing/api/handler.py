@@ -11,13 +11,17 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from invoicing.bootstrap import from_environment
+
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 def lambda_handler(
     app: APIGatewayRestResolver, *, on_invoke: Callable[[LambdaContext], None] | None = None
 ) -> Handler:
-    """`on_invoke` runs first on each invocation (Idempotency needs to see the Lambda context)."""
+    """`on_invoke` runs first on each invocation (Idempotency needs to see the Lambda context). The
+    function's environment is validated here, during INIT, rather than at its first request."""
+    from_environment()
     logger = Logger()
     tracer = Tracer()
     metrics = Metrics()

@@ -6,7 +6,8 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.body import parse_json_body
-from invoicing.api.errors import Unauthenticated, install_error_handlers
+from invoicing.api.errors import install_error_handlers
+from invoicing.domain.errors import Unauthenticated
 
 
 def build_resolver(*routers: Router) -> APIGatewayRestResolver:

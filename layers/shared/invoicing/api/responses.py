@@ -7,32 +7,47 @@ from typing import Any, get_args
 from aws_lambda_powertools.event_handler import Response, content_types
 from pydantic import BaseModel
 
-from invoicing.adapters.dynamodb.documents import StoredDocument
-from invoicing.api.schemas import InvoiceResponse, Links
-from invoicing.domain.model import EXTERNAL_TYPES
-from invoicing.services.artifacts import E_INVOICE_FORMATS, Format, is_e_invoice
-from invoicing.services.dependencies import Dependencies
-from invoicing.services.identifiers import resource_path
-from invoicing.services.invoices import document_link
+from invoicing.api.schemas import InvoiceResponse, Links, QuoteResponse
+from invoicing.domain.model import AnyDocument, Document, Quote
+from invoicing.domain.quotes import is_expired
+from invoicing.services.files import E_INVOICE_FORMATS, Format, is_e_invoice
+from invoicing.services.identifiers import resource_path, tenant_today
+from invoicing.services.ports import Dependencies, Stored
+from invoicing.services.publishing import document_link
 
 
-def invoice_response(
-    deps: Dependencies, tenant_id: str, stored: StoredDocument, base_url: str
-) -> InvoiceResponse:
+def links(deps: Dependencies, tenant_id: str, stored: Stored[AnyDocument], base_url: str) -> Links:
     document = stored.document
-    links: dict[str, str | None] = {"pdf": None, "html": None, "cii": None, "ubl": None}
-    if document.type in EXTERNAL_TYPES:
-        links["pdf"] = document_link(deps, tenant_id, stored, document.language, "pdf")
+    found: dict[str, str | None] = {"pdf": None, "html": None, "cii": None, "ubl": None}
+    if document.kind.original_file:
+        found["pdf"] = document_link(deps, tenant_id, stored, document.language, "pdf")
     elif not document.is_draft:
         for fmt in [
             fmt for fmt in get_args(Format) if fmt not in E_INVOICE_FORMATS or is_e_invoice(document)
         ]:
             if document.language in stored.rendered_locales:
-                links[fmt] = document_link(deps, tenant_id, stored, document.language, fmt)
+                found[fmt] = document_link(deps, tenant_id, stored, document.language, fmt)
             else:
                 # A failure left the files unwritten: the download route renders them on first use.
-                links[fmt] = f"{base_url}{resource_path(document.id)}/download?format={fmt}"
-    return InvoiceResponse.model_validate(document.model_dump() | {"links": Links.model_validate(links)})
+                found[fmt] = f"{base_url}{resource_path(document.id)}/download?format={fmt}"
+    return Links.model_validate(found)
+
+
+def invoice_response(
+    deps: Dependencies, tenant_id: str, stored: Stored[Document], base_url: str
+) -> InvoiceResponse:
+    return InvoiceResponse.model_validate(
+        stored.document.model_dump() | {"links": links(deps, tenant_id, stored, base_url)}
+    )
+
+
+def quote_response(deps: Dependencies, tenant_id: str, stored: Stored[Quote], base_url: str) -> QuoteResponse:
+    quote = stored.document
+    # Only an open quote can expire: the others cost no read of the tenant's time zone.
+    expired = quote.status == "open" and is_expired(quote, tenant_today(deps, tenant_id))
+    return QuoteResponse.model_validate(
+        quote.model_dump() | {"links": links(deps, tenant_id, stored, base_url), "expired": expired}
+    )
 
 
 def see_other(url: str) -> Response[Any]:

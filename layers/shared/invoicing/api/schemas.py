@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -11,19 +12,11 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
 from invoicing.domain.fields import Amount, Name, Quantity, ShortText
-from invoicing.domain.model import (
-    EXTERNAL_TYPES,
-    Contract,
-    Customer,
-    Document,
-    DocumentContent,
-    DocumentType,
-    Language,
-    PaymentMethod,
-    Status,
-)
+from invoicing.domain.kinds import KINDS, DocumentType
+from invoicing.domain.model import Document, DocumentContent, Quote, QuoteContent, Status
+from invoicing.domain.parts import Contract, Customer, Language, PaymentMethod
 from invoicing.domain.webhooks.endpoints import EndpointSettings, WebhookEndpoint
-from invoicing.services.artifacts import DownloadFormat
+from invoicing.services.files import DownloadFormat
 
 # A PDF in base64 fits in the 1 MB body with room for the document; larger ones come by file_url.
 MAX_BASE64_CHARS = 900_000
@@ -48,9 +41,9 @@ class InvoiceCreate(DocumentContent):
         description="Or an https URL the PDF is fetched from once (10 MB, 10 s; public hosts only).",
     )
 
-    @field_validator("type")
+    @field_validator("type", mode="before")
     @classmethod
-    def _not_a_quote(cls, value: DocumentType) -> DocumentType:
+    def _not_a_quote(cls, value: object) -> object:
         if value == "quote":
             raise ValueError("quotes are made with POST /v1/quotes")
         return value
@@ -59,7 +52,7 @@ class InvoiceCreate(DocumentContent):
     @classmethod
     def _one_original_for_imports(cls, value: str | None, info: ValidationInfo) -> str | None:
         given = (value is not None) + (info.data.get("file") is not None)
-        if info.data.get("type") in EXTERNAL_TYPES:
+        if KINDS[info.data.get("type", "invoice")].original_file:
             if given != 1:
                 raise ValueError("an imported document needs its original PDF: file or file_url, one of them")
         elif given:
@@ -74,32 +67,37 @@ class InvoiceCreate(DocumentContent):
         return value
 
 
-# A PATCH body: any field of the document's content, each optional; null clears a field. The
-# merged document is then validated whole, with every bound of DocumentContent.
-_UPDATABLE: dict[str, Any] = {
-    name: (field.annotation | None, Field(default=None, description=field.description))  # type: ignore[operator]
-    for name, field in DocumentContent.model_fields.items()
-}
+def _fields(model: type[BaseModel], names: Iterable[str]) -> dict[str, Any]:
+    return {name: (model.model_fields[name].annotation, model.model_fields[name]) for name in names}
+
+
+def _optional(model: type[BaseModel], *, leaving_out: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The fields of a PATCH body: any of `model`'s, each optional; null clears a field. The merged
+    whole is then validated again, with every bound of `model`."""
+    return {
+        name: (field.annotation | None, Field(default=None, description=field.description))  # type: ignore[operator]
+        for name, field in model.model_fields.items()
+        if name not in leaving_out
+    }
+
+
 InvoiceUpdate: type[BaseModel] = create_model(
-    "InvoiceUpdate", __config__=ConfigDict(extra="forbid"), **_UPDATABLE
+    "InvoiceUpdate", __config__=ConfigDict(extra="forbid"), **_optional(DocumentContent)
 )
 
-
-# Quotes take the invoice's fields but those of invoices only: no type, due date, deposits or
-# external reference (a quote's validity is `valid_until`).
-_NOT_ON_QUOTES = {"type", "due_date", "deposit_ids", "external_ref", "file", "file_url"}
-_QUOTE_FIELDS: dict[str, Any] = {
-    name: (field.annotation, field)
-    for name, field in InvoiceCreate.model_fields.items()
-    if name not in _NOT_ON_QUOTES
-}
+# A quote's content but its type (it is a quote) and a due date (its validity is `valid_until`),
+# and like an invoice's, a customer given in full or named by customer_id.
+_NOT_ON_QUOTES = frozenset({"type", "due_date"})
 QuoteCreate: type[BaseModel] = create_model(
-    "QuoteCreate", __config__=ConfigDict(extra="forbid"), **_QUOTE_FIELDS
+    "QuoteCreate",
+    __config__=ConfigDict(extra="forbid"),
+    **_fields(QuoteContent, (name for name in QuoteContent.model_fields if name not in _NOT_ON_QUOTES))
+    | _fields(InvoiceCreate, ("customer", "finalize")),
 )
 QuoteUpdate: type[BaseModel] = create_model(
     "QuoteUpdate",
     __config__=ConfigDict(extra="forbid"),
-    **{name: spec for name, spec in _UPDATABLE.items() if name not in _NOT_ON_QUOTES},
+    **_optional(QuoteContent, leaving_out=_NOT_ON_QUOTES),
 )
 
 
@@ -188,12 +186,8 @@ class CustomerList(BaseModel):
     next_cursor: str | None
 
 
-_CUSTOMER_FIELDS: dict[str, Any] = {
-    name: (field.annotation | None, Field(default=None, description=field.description))  # type: ignore[operator]
-    for name, field in Customer.model_fields.items()
-}
 CustomerUpdate: type[BaseModel] = create_model(
-    "CustomerUpdate", __config__=ConfigDict(extra="forbid"), **_CUSTOMER_FIELDS
+    "CustomerUpdate", __config__=ConfigDict(extra="forbid"), **_optional(Customer)
 )
 
 
@@ -216,7 +210,8 @@ class InvoiceResponse(Document):
     links: Links
 
 
-class QuoteResponse(InvoiceResponse):
+class QuoteResponse(Quote):
+    links: Links
     expired: bool = Field(description="Open and past its last day of validity: it can no longer be accepted.")
 
 

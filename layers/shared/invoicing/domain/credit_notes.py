@@ -9,16 +9,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from invoicing.domain.errors import InvalidDocument, StateConflict
-from invoicing.domain.model import CorrectedInvoice, Document, DocumentContent, Line
-
-# An imported invoice is corrected by importing its credit note (external_credit), not by ours.
-CREDITABLE_TYPES = frozenset({"invoice", "deposit"})
+from invoicing.domain.model import Document, DocumentContent
+from invoicing.domain.parts import CorrectedInvoice, CreditNoteRef, Line
 
 
 def check_creditable(invoice: Document) -> None:
     if invoice.is_draft:
         raise StateConflict("a draft is changed or deleted, not credited", code="not_finalized")
-    if invoice.type not in CREDITABLE_TYPES:
+    if not invoice.kind.creditable:
+        # An imported invoice is corrected by importing its credit note (external_credit), not by ours.
         raise StateConflict(f"a {invoice.type} document is not credited", code="not_creditable", field="type")
     if invoice.deducted_by is not None:
         raise StateConflict(
@@ -81,6 +80,20 @@ def credit_note_content(
 
 
 def corrected(invoice: Document) -> CorrectedInvoice:
-    assert invoice.number is not None
-    assert invoice.issue_date is not None
+    """The finalized invoice as the credit note that corrects it names it."""
+    if invoice.number is None or invoice.issue_date is None:
+        raise StateConflict("a draft is changed or deleted, not credited", code="not_finalized")
     return CorrectedInvoice(id=invoice.id, number=invoice.number, issue_date=invoice.issue_date)
+
+
+def credit_note_ref(credit_note: Document, amount: Decimal | None = None) -> CreditNoteRef:
+    """The finalized credit note as the invoice it corrects lists it, for `amount` (its total by
+    default: a shop's refund may credit less than a line's worth)."""
+    if credit_note.number is None or credit_note.issue_date is None:
+        raise StateConflict("a credit note is listed on its invoice once finalized", code="not_finalized")
+    return CreditNoteRef(
+        id=credit_note.id,
+        number=credit_note.number,
+        amount=credit_note.totals.total_incl_tax if amount is None else amount,
+        issue_date=credit_note.issue_date,
+    )

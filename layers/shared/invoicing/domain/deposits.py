@@ -11,15 +11,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from invoicing.domain.errors import InvalidDocument, StateConflict
-from invoicing.domain.model import DepositRef, Document
+from invoicing.domain.model import Document
 from invoicing.domain.money import round_money
+from invoicing.domain.parts import DepositRef
 
 
 def deposit_ref(final: Document, deposit: Document, position: int) -> DepositRef:
     """The deposit as `final` deducts it; refused unless it is a finalized deposit of the same
     customer's currency, deducted by no other invoice and not cancelled by credit notes."""
     field = f"deposit_ids[{position}]"
-    if deposit.type != "deposit":
+    if not deposit.kind.deposit:
         raise InvalidDocument(f"{deposit.id} is a {deposit.type}, not a deposit invoice", field=field)
     if deposit.is_draft:
         raise StateConflict(
@@ -73,7 +74,6 @@ def deduct_deposits(final: Document, deposits: list[Document]) -> Document:
             f"({final.totals.total_incl_tax} {final.currency})",
             field="deposit_ids",
         )
-    totals = final.totals.model_copy(
-        update={"amount_deposits": deducted, "amount_due": final.totals.total_incl_tax - deducted}
-    )
+    totals = final.totals.model_copy(update={"amount_deposits": deducted})
+    totals = totals.model_copy(update={"amount_due": totals.payable})
     return final.model_copy(update={"deposits": refs, "totals": totals})

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from invoicing.domain.errors import InvalidDocument, StateConflict
 from invoicing.domain.finalize_check import Problem, check_document
-from invoicing.domain.model import Document, DocumentContent, Seller
-from invoicing.domain.numbering import SERIES_OF_TYPE, Series
+from invoicing.domain.kinds import Series
+from invoicing.domain.model import AnyDocument, D, Document, DocumentContent, Quote, QuoteContent
+from invoicing.domain.parts import Seller
 from invoicing.domain.terms import (
     PaymentTerms,
     due_date,
@@ -21,13 +22,20 @@ from invoicing.domain.totals import compute_totals, price_lines, with_euro_amoun
 DEFAULT_QUOTE_VALIDITY_DAYS = 30
 
 
-def draft_document(content: DocumentContent, *, document_id: str, now: datetime) -> Document:
+@overload
+def draft_document(content: QuoteContent, *, document_id: str, now: datetime) -> Quote: ...
+@overload
+def draft_document(content: DocumentContent, *, document_id: str, now: datetime) -> Document: ...
+def draft_document(
+    content: DocumentContent | QuoteContent, *, document_id: str, now: datetime
+) -> AnyDocument:
     """Price the lines and compute totals; the client's own figures are never taken."""
     lines = price_lines(content.lines, content.currency)
     totals = with_euro_amounts(
         compute_totals(lines, content.discount, content.currency), content.exchange_rate
     )
-    document = Document(
+    aggregate = Quote if isinstance(content, QuoteContent) else Document
+    document = aggregate(
         **content.model_dump(exclude={"lines"}, exclude_none=True),
         id=document_id,
         lines=lines,
@@ -39,35 +47,47 @@ def draft_document(content: DocumentContent, *, document_id: str, now: datetime)
     return document
 
 
-def content_fields(document: Document) -> dict[str, Any]:
+def _content_of(document: AnyDocument) -> type[DocumentContent | QuoteContent]:
+    return QuoteContent if isinstance(document, Quote) else DocumentContent
+
+
+def content_fields(document: AnyDocument) -> dict[str, Any]:
     """What a client wrote on the document, as JSON: the computed parts left out."""
     return document.model_dump(
         mode="json",
-        include=set(DocumentContent.model_fields),
+        include=set(_content_of(document).model_fields),
         exclude={"lines": {"__all__": {"total_excl_tax"}}},
         exclude_none=True,
     )
 
 
-def revise_draft(document: Document, changes: dict[str, Any]) -> Document:
-    """The draft with the client's changes (a field sent as null is cleared), priced anew."""
+def revise_draft(document: D, changes: dict[str, Any]) -> D:
+    """The draft with the client's changes (a field sent as null is cleared), priced anew; a quote
+    stays a quote, and a document never becomes one."""
     if not document.is_draft:
         raise StateConflict(
             f"the document is finalized as {document.number}: correct it with a credit note",
             code="already_finalized",
         )
+    if isinstance(document, Quote):
+        return draft_document(
+            QuoteContent.model_validate(content_fields(document) | changes),
+            document_id=document.id,
+            now=document.created_at,
+        )
     if document.converted_to is not None:
         raise StateConflict(f"the proforma became invoice {document.converted_to}", code="converted")
-    content = DocumentContent.model_validate(content_fields(document) | changes)
-    if "quote" in (document.type, content.type) and content.type != document.type:
-        raise InvalidDocument("a quote stays a quote, and an invoice never becomes one", field="type")
-    revised = draft_document(content, document_id=document.id, now=document.created_at)
+    revised = draft_document(
+        DocumentContent.model_validate(content_fields(document) | changes),
+        document_id=document.id,
+        now=document.created_at,
+    )
     return revised.model_copy(update={"quote": document.quote})
 
 
 def invoice_from_proforma(proforma: Document, *, document_id: str, now: datetime) -> Document:
     """The draft invoice a proforma turns into: its content, now a real invoice, pointing back to it."""
-    if proforma.type != "proforma" or not proforma.is_draft:
+    if not proforma.kind.convertible or not proforma.is_draft:
         raise StateConflict("only a proforma turns into an invoice", code="not_proforma", field="type")
     if proforma.converted_to is not None:
         raise StateConflict(f"the proforma already became invoice {proforma.converted_to}", code="converted")
@@ -76,8 +96,8 @@ def invoice_from_proforma(proforma: Document, *, document_id: str, now: datetime
     return invoice.model_copy(update={"converted_from": proforma.id})
 
 
-def series_of(document: Document) -> Series:
-    series = SERIES_OF_TYPE.get(document.type)
+def series_of(document: AnyDocument) -> Series:
+    series = document.kind.series
     if series is None:
         raise StateConflict(
             f"a {document.type} document takes no number from our series and is not finalized here",
@@ -87,14 +107,18 @@ def series_of(document: Document) -> Series:
     return series
 
 
-def resolve_due_date(document: Document, issue_date: date, default_terms: PaymentTerms | None) -> date | None:
+def resolve_due_date(
+    document: AnyDocument, issue_date: date, default_terms: PaymentTerms | None
+) -> date | None:
     if document.due_date is not None:
         return document.due_date
     terms = document.payment_terms or default_terms
     return due_date(issue_date, terms) if terms is not None else None
 
 
-def check_due_date(document: Document, issue_date: date, default_terms: PaymentTerms | None) -> date | None:
+def check_due_date(
+    document: AnyDocument, issue_date: date, default_terms: PaymentTerms | None
+) -> date | None:
     due = resolve_due_date(document, issue_date, default_terms)
     if due is not None and due < issue_date:
         raise InvalidDocument("due_date must not be before issue_date", field="due_date")
@@ -122,7 +146,7 @@ class FinalizeBlocked(InvalidDocument):
         self.problems = problems
 
 
-def check_finalizable(document: Document, seller: Seller | None) -> Seller:
+def check_finalizable(document: AnyDocument, seller: Seller | None) -> Seller:
     if not document.is_draft:
         raise StateConflict(
             f"the document is already finalized as {document.number}", code="already_finalized"
@@ -137,7 +161,7 @@ def check_finalizable(document: Document, seller: Seller | None) -> Seller:
 
 
 def freeze(
-    document: Document,
+    document: D,
     *,
     seller: Seller,
     number: str,
@@ -145,12 +169,12 @@ def freeze(
     default_terms: PaymentTerms | None,
     quote_validity_days: int = DEFAULT_QUOTE_VALIDITY_DAYS,
     now: datetime,
-) -> Document:
+) -> D:
     """The finalized document: numbered, dated, with the seller's identity as it is today. A quote
     has no due date but a last day of validity."""
     due = check_due_date(document, issue_date, default_terms)
     valid_until = None
-    if document.type == "quote":
+    if isinstance(document, Quote):
         due = None
         valid_until = document.valid_until or issue_date + timedelta(days=quote_validity_days)
         if valid_until < issue_date:

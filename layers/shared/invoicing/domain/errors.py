@@ -32,3 +32,23 @@ class NotFound(DomainError):
     """Absent, or another tenant's: both look the same to the caller (HTTP 404)."""
 
     code = "not_found"
+
+
+class Unauthenticated(DomainError):
+    """The caller proved no identity we accept: no valid API key, or a shop's delivery not signed
+    with its endpoint's secret (HTTP 401). Nothing was recorded."""
+
+    code = "unauthorized"
+
+
+class DocumentTooLarge(DomainError):
+    """The document is too large to be stored whole (HTTP 413): shorten it or split it."""
+
+    code = "document_too_large"
+
+
+class Busy(DomainError):
+    """Other requests hold what this one needs (a series being numbered, an invoice being paid) for
+    longer than a request may wait (HTTP 503): retrying is safe."""
+
+    code = "busy"

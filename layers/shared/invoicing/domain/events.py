@@ -7,11 +7,13 @@ with the same ids (consumers deduplicate on `event_id`, as a stream may hand a c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from invoicing.domain.kinds import KINDS
+
 EventType = Literal["invoice.created", "invoice.finalized", "invoice.paid", "credit_note.created"]
-INVOICE_TYPES = frozenset({"invoice", "deposit"})
 SUMMARY_FIELDS = (
     "id",
     "type",
@@ -41,23 +43,23 @@ class DocumentEvent:
 
 
 def events_of_change(
-    tenant_id: str, old: dict[str, Any] | None, new: dict[str, Any] | None
+    tenant_id: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
 ) -> list[DocumentEvent]:
     """The events one committed change to a document's item means; none for a deletion (only drafts
     are ever deleted) or for a change that moves no state."""
     if new is None:
         return []
-    kind, status = new.get("type"), new.get("status")
+    kind, status = KINDS[new["type"]], new.get("status")
     was = old.get("status") if old else None
     summary = {name: new.get(name) for name in SUMMARY_FIELDS}
     found: list[EventType] = []
-    if kind in INVOICE_TYPES:
+    if kind.events == "invoice":
         if old is None:
             found.append("invoice.created")
         if status != "draft" and was in (None, "draft"):
             found.append("invoice.finalized")
         if status == "paid" and was != "paid":
             found.append("invoice.paid")
-    elif kind == "credit_note" and status != "draft" and was in (None, "draft"):
+    elif kind.events == "credit_note" and status != "draft" and was in (None, "draft"):
         found.append("credit_note.created")
     return [DocumentEvent(event, tenant_id, summary) for event in found]

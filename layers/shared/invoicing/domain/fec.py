@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Final
 
 from invoicing.domain.errors import StateConflict
+from invoicing.domain.kinds import KINDS, DocumentType
 
 COLUMNS: Final = (
     "JournalCode",
@@ -46,7 +47,6 @@ VAT = ("445710", "TVA collectée")
 ADVANCES = ("419100", "Clients - avances et acomptes reçus")
 ROUNDING_GAIN = ("758000", "Produits divers de gestion courante")
 ROUNDING_LOSS = ("658000", "Charges diverses de gestion courante")
-CREDIT_TYPES = frozenset({"credit_note", "external_credit"})
 ZERO = Decimal("0.00")
 
 
@@ -54,7 +54,7 @@ ZERO = Decimal("0.00")
 class LedgerDocument:
     """What the books need of a finalized document."""
 
-    type: str
+    type: DocumentType
     number: str
     issue_date: date
     validated_on: date
@@ -92,7 +92,7 @@ def entry_lines(document: LedgerDocument) -> list[FecLine]:
     label = f"{document.number} {document.customer_name}"[:100]
     customer = auxiliary_account(document.customer_name)
     receivable = document.total_incl_tax + document.rounding
-    deposit = document.type == "deposit"
+    deposit = KINDS[document.type].deposit
     lines = [FecLine(CUSTOMERS, label, debit=receivable, auxiliary=customer)]
     for rate, base, amount in document.vat:
         revenue = GOODS_REVENUE if document.operation_nature == "goods" else REVENUE
@@ -108,7 +108,7 @@ def entry_lines(document: LedgerDocument) -> list[FecLine]:
         if included != excluded:
             lines.append(FecLine(VAT, f"{label} TVA acompte {number}", debit=included - excluded))
         lines.append(FecLine(CUSTOMERS, f"{label} acompte {number}", credit=included, auxiliary=customer))
-    if document.type in CREDIT_TYPES:
+    if KINDS[document.type].credit:
         lines = [FecLine(line.account, line.label, line.credit, line.debit, line.auxiliary) for line in lines]
     debit = sum((line.debit for line in lines), Decimal(0))
     credit = sum((line.credit for line in lines), Decimal(0))

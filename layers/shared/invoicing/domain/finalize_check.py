@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from invoicing.domain.model import E_INVOICE_TYPES, Document, Seller
+from invoicing.domain.model import AnyDocument
+from invoicing.domain.parts import Seller
 from invoicing.domain.vat import default_category
 
 
@@ -32,7 +33,7 @@ class Check:
         return not self.blocking
 
 
-def _categories(document: Document) -> set[str]:
+def _categories(document: AnyDocument) -> set[str]:
     return {
         line.vat_category or default_category(line.vat_rate)
         for line in document.lines
@@ -40,7 +41,7 @@ def _categories(document: Document) -> set[str]:
     }
 
 
-def check_document(document: Document, seller: Seller | None) -> Check:
+def check_document(document: AnyDocument, seller: Seller | None) -> Check:
     blocking: list[Problem] = []
     warnings: list[Problem] = []
     customer = document.customer
@@ -80,7 +81,7 @@ def check_document(document: Document, seller: Seller | None) -> Check:
                 "the art. 293 B mention",
             )
         )
-    if document.type in E_INVOICE_TYPES and document.currency != "EUR" and document.exchange_rate is None:
+    if document.kind.e_invoice and document.currency != "EUR" and document.exchange_rate is None:
         blocking.append(
             Problem(
                 "exchange_rate_missing",
@@ -94,7 +95,7 @@ def check_document(document: Document, seller: Seller | None) -> Check:
                 "delivery_date_missing", "delivery_date", "an intra-EU supply of goods is dated (BR-IC-11)"
             )
         )
-    if document.type in E_INVOICE_TYPES and customer.address is None:
+    if document.kind.e_invoice and customer.address is None:
         problem = Problem(
             "buyer_address_missing",
             "customer.address",
@@ -110,7 +111,7 @@ def check_document(document: Document, seller: Seller | None) -> Check:
                 "between French businesses, the buyer's SIREN is a mandatory mention from September 2026",
             )
         )
-    if document.type in E_INVOICE_TYPES and document.operation_nature is None:
+    if document.kind.e_invoice and document.operation_nature is None:
         warnings.append(
             Problem(
                 "operation_nature_missing",
@@ -119,7 +120,7 @@ def check_document(document: Document, seller: Seller | None) -> Check:
                 "September 2026",
             )
         )
-    if document.type in E_INVOICE_TYPES and document.delivery_date is None and "K" not in categories:
+    if document.kind.e_invoice and document.delivery_date is None and "K" not in categories:
         warnings.append(
             Problem(
                 "delivery_date_missing",

@@ -7,14 +7,14 @@ from datetime import datetime
 
 from invoicing.domain.documents import check_due_date, draft_document
 from invoicing.domain.errors import InvalidDocument
-from invoicing.domain.model import EXTERNAL_TYPES, Document, DocumentContent
+from invoicing.domain.model import Document, DocumentContent
 
 PDF_MAGIC = b"%PDF-"
 
 
 def record_external(content: DocumentContent, *, document_id: str, now: datetime) -> Document:
     """The imported document, final at once: its number is the external_ref it had elsewhere."""
-    assert content.type in EXTERNAL_TYPES
+    assert content.kind.original_file
     assert content.issue_date is not None
     document = draft_document(content, document_id=document_id, now=now)
     return document.model_copy(

@@ -1,162 +1,51 @@
-"""The document a tenant issues: what the client writes, and what the service computes and freezes."""
+"""The documents a tenant issues, in two aggregates: the documents of the books (invoices, deposit
+invoices, credit notes, proformas and imports), which are paid and credited, and quotes, which the
+customer decides and which are invoiced. Both hold what the client wrote and what the service
+computes and freezes at finalization; what each kind of document can do is in `kinds`.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from invoicing.domain.fields import (
-    Amount,
-    Country,
-    Currency,
-    ExchangeRate,
-    LineTitle,
-    LongText,
-    Metadata,
-    Name,
-    Percent,
-    Quantity,
-    ShortText,
-    Siren,
-    Siret,
-    Unit,
-    UnitPrice,
-    VatNumber,
-    VatRate,
+from invoicing.domain.fields import Currency, ExchangeRate, LongText, Metadata, Name, ShortText
+from invoicing.domain.kinds import KINDS, DocumentType, Kind
+from invoicing.domain.parts import (
+    Address,
+    Contract,
+    CorrectedInvoice,
+    CreditNoteRef,
+    Customer,
+    DepositRef,
+    Discount,
+    DocumentRef,
+    Language,
+    Line,
+    OperationNature,
+    Payment,
+    PricedLine,
+    QuoteInvoice,
+    Seller,
+    Totals,
 )
 from invoicing.domain.terms import PaymentTerms
-from invoicing.domain.vat import VAT_CODES, ZERO_RATED, VatCategory
 
-DocumentType = Literal[
-    "invoice", "credit_note", "deposit", "proforma", "quote", "external", "external_credit"
-]
-Language = Literal["fr", "en"]
+InvoiceType = Literal["invoice", "credit_note", "deposit", "proforma", "external", "external_credit"]
+DocumentStatus = Literal["draft", "open", "partially_paid", "paid", "credited"]
+QuoteStatus = Literal["draft", "open", "accepted", "declined", "invoiced"]
+# Either aggregate's, as lists filter on them.
 Status = Literal["draft", "open", "partially_paid", "paid", "credited", "accepted", "declined", "invoiced"]
-OperationNature = Literal["goods", "services", "mixed"]
-PaymentMethod = Literal["transfer", "card", "direct_debit", "check", "cash", "other", "refund"]
-LineKind = Literal["item", "section", "comment"]
 
 MAX_LINES = 1000
 MAX_DEPOSITS = 20
-_T = TypeVar("_T")
-EXTERNAL_TYPES = frozenset({"external", "external_credit"})
-# The documents we issue that are e-invoices (Factur-X, CII, UBL), and with imports those of the books.
-E_INVOICE_TYPES = frozenset({"invoice", "credit_note", "deposit"})
-LEDGER_TYPES = E_INVOICE_TYPES | EXTERNAL_TYPES
 
 
-class Contract(BaseModel):
-    """Unknown fields are refused, so a client sending computed totals learns that they are computed."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Address(Contract):
-    line1: Name
-    line2: Name | None = None
-    postal_code: ShortText
-    city: Name
-    country: Country = "FR"
-
-
-class Customer(Contract):
-    name: Name
-    email: EmailStr | None = Field(default=None, max_length=254)
-    address: Address | None = None
-    siren: Siren | None = None
-    siret: Siret | None = Field(
-        default=None, validate_default=True, description="The establishment invoiced."
-    )
-    vat_number: VatNumber | None = None
-
-    @field_validator("siret")
-    @classmethod
-    def _siret_of_siren(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return _establishment_of(value, info.data.get("siren"))
-
-    @property
-    def is_business(self) -> bool:
-        """A customer with a company identifier is a business: B2B rules (terms cap, penalties) apply."""
-        return self.siren is not None or self.vat_number is not None
-
-
-class Discount(Contract):
-    type: Literal["percent", "amount"]
-    value: Amount
-
-    @field_validator("value")
-    @classmethod
-    def _percent_at_most_100(cls, value: Decimal, info: ValidationInfo) -> Decimal:
-        if info.data.get("type") == "percent" and value > 100:
-            raise ValueError("a percent discount is at most 100")
-        return value
-
-
-class Line(Contract):
-    kind: LineKind = "item"
-    title: LineTitle
-    description: LongText | None = None
-    quantity: Quantity = Decimal(1)
-    unit: Unit | None = None
-    unit_price: UnitPrice | None = Field(default=None, validate_default=True)
-    vat_rate: VatRate | None = Field(default=None, validate_default=True)
-    vat_category: VatCategory | None = Field(
-        default=None,
-        description="EN 16931 VAT category: S (standard), Z, E (exempt), AE (reverse charge), K (intra-EU "
-        "goods), G (export); S or E from the rate by default. A line may instead give "
-        "`vat_code`, a Pennylane-style alias of rate and category: FR_200, FR_100, FR_85, FR_55, FR_21, "
-        "FR_0, exempt, intracom, extracom, reverse_charge.",
-    )
-    discount: Discount | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _vat_code(cls, data: Any) -> Any:
-        """`vat_code` (such as FR_200 or intracom) stands for a rate and a category."""
-        if not isinstance(data, dict) or "vat_code" not in data:
-            return data
-        data = dict(data)
-        code = data.pop("vat_code")
-        if code not in VAT_CODES:
-            raise ValueError(f"vat_code must be one of {', '.join(VAT_CODES)}")
-        rate, category = VAT_CODES[code]
-        if data.get("vat_rate") is not None and Decimal(str(data["vat_rate"])) != rate:
-            raise ValueError(f"vat_code {code} is a rate of {rate} %, not {data['vat_rate']}")
-        return data | {"vat_rate": rate, "vat_category": category}
-
-    @field_validator("vat_category")
-    @classmethod
-    def _category_fits_rate(cls, value: VatCategory | None, info: ValidationInfo) -> VatCategory | None:
-        rate = info.data.get("vat_rate")
-        if value is not None and rate is not None and (value in ZERO_RATED) != (rate == 0):
-            raise ValueError(f"category {value} does not go with a rate of {rate} %")
-        return _text_only(value, info)
-
-    @field_validator("unit_price", "vat_rate")
-    @classmethod
-    def _required_on_items(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
-        if info.data.get("kind", "item") == "item" and value is None:
-            raise ValueError(f"an item line needs a {info.field_name}")
-        return _text_only(value, info)
-
-    @field_validator("unit", "discount")
-    @classmethod
-    def _only_on_items(cls, value: Any, info: ValidationInfo) -> Any:
-        return _text_only(value, info)
-
-
-def _text_only(value: _T, info: ValidationInfo) -> _T:
-    kind = info.data.get("kind", "item")
-    if kind != "item" and value is not None:
-        raise ValueError(f"a {kind} line carries text only")
-    return value
-
-
-class DocumentContent(Contract):
-    """Everything a client may write on a document; totals and numbers are never among it."""
+class Content(Contract):
+    """What a client writes on any document; totals and numbers are never among it."""
 
     type: DocumentType = "invoice"
     customer: Customer
@@ -188,20 +77,7 @@ class DocumentContent(Contract):
     notes: LongText | None = None
     vat_exemption: Name | None = None
     valid_until: date | None = Field(default=None, description="A quote's last day; 30 days by default.")
-    deposit_ids: list[Annotated[str, Field(max_length=40)]] = Field(
-        default_factory=list,
-        max_length=MAX_DEPOSITS,
-        description="The finalized deposit invoices this final invoice deducts from its amount due.",
-    )
-    external_ref: ShortText | None = Field(default=None, validate_default=True)
     metadata: Metadata = Field(default_factory=dict)
-
-    @field_validator("issue_date")
-    @classmethod
-    def _imports_dated(cls, value: date | None, info: ValidationInfo) -> date | None:
-        if value is None and info.data.get("type") in EXTERNAL_TYPES:
-            raise ValueError("an imported document keeps the issue date it had elsewhere: give it")
-        return value
 
     @field_validator("due_date")
     @classmethod
@@ -228,15 +104,6 @@ class DocumentContent(Contract):
             raise ValueError("valid_until must not be before issue_date")
         return value
 
-    @field_validator("deposit_ids")
-    @classmethod
-    def _final_invoices_only(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        if value and info.data.get("type", "invoice") != "invoice":
-            raise ValueError("only an invoice deducts deposit invoices")
-        if len(set(value)) != len(value):
-            raise ValueError("each deposit invoice is deducted once")
-        return value
-
     @field_validator("lines")
     @classmethod
     def _some_item(cls, value: list[Line]) -> list[Line]:
@@ -244,145 +111,77 @@ class DocumentContent(Contract):
             raise ValueError("a document needs at least one item line")
         return value
 
+    @property
+    def kind(self) -> Kind:
+        return KINDS[self.type]
+
+
+class DocumentContent(Content):
+    """What a client writes on a document of the books (any type but a quote)."""
+
+    type: InvoiceType = "invoice"
+    deposit_ids: list[Annotated[str, Field(max_length=40)]] = Field(
+        default_factory=list,
+        max_length=MAX_DEPOSITS,
+        description="The finalized deposit invoices this final invoice deducts from its amount due.",
+    )
+    external_ref: ShortText | None = Field(default=None, validate_default=True)
+
+    @field_validator("issue_date")
+    @classmethod
+    def _imports_dated(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is None and KINDS[info.data.get("type", "invoice")].original_file:
+            raise ValueError("an imported document keeps the issue date it had elsewhere: give it")
+        return value
+
+    @field_validator("deposit_ids")
+    @classmethod
+    def _final_invoices_only(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if value and not KINDS[info.data.get("type", "invoice")].deducts_deposits:
+            raise ValueError("only an invoice deducts deposit invoices")
+        if len(set(value)) != len(value):
+            raise ValueError("each deposit invoice is deducted once")
+        return value
+
     @field_validator("external_ref")
     @classmethod
     def _external_needs_ref(cls, value: str | None, info: ValidationInfo) -> str | None:
         kind = info.data.get("type")
-        if kind in EXTERNAL_TYPES and not value:
+        if kind is not None and KINDS[kind].original_file and not value:
             raise ValueError(f"a document of type {kind} needs external_ref, the number it had elsewhere")
         return value
 
 
-class PricedLine(Line):
-    total_excl_tax: Decimal | None = None
+class QuoteContent(Content):
+    """What a client writes on a quote."""
+
+    type: Literal["quote"] = "quote"
 
 
-class VatAmount(Contract):
-    category: VatCategory = "S"
-    rate: Decimal
-    base: Decimal
-    amount: Decimal
-
-
-class Totals(Contract):
-    subtotal_excl_tax: Decimal
-    discount: Decimal
-    total_excl_tax: Decimal
-    vat: list[VatAmount]
-    total_vat: Decimal
-    total_incl_tax: Decimal
-    amount_paid: Decimal
-    amount_credited: Decimal = Decimal(0)
-    amount_deposits: Decimal = Field(
-        default=Decimal(0), description="Deposit invoices deducted by this final invoice, incl. tax."
-    )
-    total_vat_eur: Decimal | None = Field(
-        default=None, description="The VAT in euros, for an invoice in another currency (BT-111)."
-    )
-    total_incl_tax_eur: Decimal | None = Field(default=None, description="Its total in euros, for reporting.")
-    rounding: Decimal = Field(
-        default=Decimal(0),
-        description="EN 16931 BT-114: what brings the amount due to what a shop charged, when its own "
-        "rounding of VAT differs from the per-rate computation; zero on documents made through the API.",
-    )
-    amount_due: Decimal
-
-
-class Seller(Contract):
-    """The tenant's legal identity, frozen into each finalized document."""
-
-    name: Name
-    legal_form: ShortText | None = None
-    share_capital: ShortText | None = None
-    address: Address
-    siren: Siren
-    siret: Siret | None = Field(default=None, description="The establishment that invoices.")
-    vat_number: VatNumber | None = None
-    email: EmailStr | None = Field(default=None, max_length=254)
-    phone: ShortText | None = None
-    legal_mentions: LongText | None = None
-    late_penalty_rate: Percent | None = None
-    vat_on_debits: bool = Field(
-        default=False,
-        description="The seller opted to pay VAT on debits (option pour le paiement de la taxe d'après les "
-        "débits): a mention of the 2026 reform, printed on its invoices of services.",
-    )
-
-    @field_validator("siret")
-    @classmethod
-    def _siret_of_siren(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return _establishment_of(value, info.data.get("siren"))
-
-
-def _establishment_of(siret: str | None, siren: str | None) -> str | None:
-    """A SIRET is its company's SIREN followed by the establishment's number."""
-    if siret is not None and siren is not None and not siret.startswith(siren):
-        raise ValueError(f"the SIRET of SIREN {siren} starts with it")
-    return siret
-
-
-class Payment(Contract):
-    id: str
-    amount: Decimal
-    date: date
-    method: PaymentMethod
-    reference: ShortText | None = None
-    recorded_at: datetime
-
-
-class CreditNoteRef(Contract):
-    """A credit note as the invoice it corrects lists it."""
+class Computed(Contract):
+    """What the service computes and freezes on any document: never written by a client."""
 
     id: str
-    number: str
-    amount: Decimal
-    issue_date: date
-
-
-class CorrectedInvoice(Contract):
-    """The invoice a credit note corrects, as the credit note names it."""
-
-    id: str
-    number: str
-    issue_date: date
-
-
-class DepositRef(Contract):
-    """A deposit invoice as the final invoice that deducts it lists it."""
-
-    id: str
-    number: str
-    issue_date: date
-    amount_excl_tax: Decimal
-    amount: Decimal = Field(description="What the final invoice deducts: the deposit's total, incl. tax.")
-
-
-class DocumentRef(Contract):
-    """Another document, named by id and number (the quote an invoice came from)."""
-
-    id: str
-    number: str
-
-
-class QuoteInvoice(Contract):
-    """A document made from a quote: its final invoice, or a deposit of a percentage."""
-
-    id: str
-    type: Literal["invoice", "deposit"]
-    deposit_percent: Decimal | None = None
-    created_at: datetime
-
-
-class Document(DocumentContent):
-    """A stored document. Lines and totals are computed; a finalized one never changes, only the
-    payments recorded against it (and so its amount due and status) do."""
-
-    id: str
-    status: Status = "draft"
     number: str | None = None
-    lines: list[PricedLine] = Field(min_length=1, max_length=MAX_LINES)  # type: ignore[assignment]
+    lines: list[PricedLine] = Field(min_length=1, max_length=MAX_LINES)
     totals: Totals
     seller: Seller | None = None
+    created_at: datetime
+    finalized_at: datetime | None = None
+
+    if TYPE_CHECKING:  # declared by the content and the aggregate each document mixes this with
+        status: Status
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+class Document(Computed, DocumentContent):
+    """A document of the books. A finalized one never changes: only the payments and credit notes
+    recorded against it (and so its amount due and status) do."""
+
+    status: DocumentStatus = "draft"
     payments: list[Payment] = Field(default_factory=list)
     credit_notes: list[CreditNoteRef] = Field(default_factory=list)
     corrects: CorrectedInvoice | None = None
@@ -392,11 +191,17 @@ class Document(DocumentContent):
     deposits: list[DepositRef] = Field(default_factory=list)
     deducted_by: str | None = Field(default=None, description="The final invoice that deducts this deposit.")
     quote: DocumentRef | None = Field(default=None, description="The quote this document was made from.")
-    invoices: list[QuoteInvoice] = Field(default_factory=list, description="What a quote was invoiced as.")
-    decided_at: datetime | None = Field(default=None, description="When a quote was accepted or declined.")
-    created_at: datetime
-    finalized_at: datetime | None = None
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == "draft"
+
+class Quote(Computed, QuoteContent):
+    """A quote: numbered in its own series, then accepted or declined once by the customer, and
+    invoiced (by deposits, then in full) once accepted."""
+
+    status: QuoteStatus = "draft"
+    invoices: list[QuoteInvoice] = Field(default_factory=list, description="What the quote was invoiced as.")
+    decided_at: datetime | None = Field(default=None, description="When the customer accepted or declined.")
+
+
+AnyDocument = Document | Quote
+# A function that keeps the aggregate it is given: a quote stays a quote, a document a document.
+D = TypeVar("D", Document, Quote)

@@ -10,20 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator
 
-from invoicing.domain.model import DocumentType
+from invoicing.domain.kinds import Series
 
-Series = Literal["invoice", "credit_note", "quote"]
-
-SERIES_OF_TYPE: dict[DocumentType, Series] = {
-    "invoice": "invoice",
-    "deposit": "invoice",
-    "credit_note": "credit_note",
-    "quote": "quote",
-}
 DEFAULT_PATTERNS: dict[Series, str] = {
     "invoice": "F{YYYY}-{SEQ:5}",
     "credit_note": "AV{YYYY}-{SEQ:5}",
@@ -33,6 +25,20 @@ DEFAULT_PATTERNS: dict[Series, str] = {
 _TOKEN = re.compile(r"\{(YYYY|YY|MM|SEQ(?::(\d{1,2}))?)\}")
 _LITERAL = re.compile(r"^[A-Za-z0-9_\-/.]*$")
 MAX_PATTERN_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class CounterState:
+    """Where a series stands: its last sequence number, in which period, issued on which date."""
+
+    seq: int = 0
+    period: str | None = None
+    last_issue_date: date | None = None
+
+    def following(self, period: str, issue_date: date) -> CounterState:
+        """The state once the next number is taken: the sequence restarts at 1 in a new period."""
+        seq = self.seq + 1 if period == self.period else 1
+        return CounterState(seq=seq, period=period, last_issue_date=issue_date)
 
 
 @dataclass(frozen=True)

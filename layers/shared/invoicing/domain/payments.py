@@ -6,16 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from invoicing.domain.errors import InvalidDocument, StateConflict
-from invoicing.domain.model import CreditNoteRef, Document, Payment, Status
+from invoicing.domain.model import Document, DocumentStatus
 from invoicing.domain.money import minor_unit, round_money
+from invoicing.domain.parts import CreditNoteRef, Payment
 
 MAX_PAYMENTS = 100
-PAYABLE_TYPES = frozenset({"invoice", "deposit", "external"})
-# Documents whose amount due follows what is paid and credited (a quote's status is its decision).
-SETTLED_TYPES = PAYABLE_TYPES | {"credit_note", "external_credit"}
 
 
-def status_after(due: Decimal, paid: Decimal) -> Status:
+def status_after(due: Decimal, paid: Decimal) -> DocumentStatus:
     if due <= 0:
         return "paid" if paid > 0 else "credited"
     return "partially_paid" if paid > 0 else "open"
@@ -23,12 +21,12 @@ def status_after(due: Decimal, paid: Decimal) -> Status:
 
 def settled(document: Document, payments: list[Payment], credit_notes: list[CreditNoteRef]) -> Document:
     """The document as its payments and credit notes leave it: amounts and status follow them."""
-    if document.is_draft or document.type not in SETTLED_TYPES:
+    if document.is_draft or not document.kind.settled:
         return document
     paid = round_money(sum((payment.amount for payment in payments), Decimal(0)), document.currency)
     credited = round_money(sum((note.amount for note in credit_notes), Decimal(0)), document.currency)
     totals = document.totals
-    due = totals.total_incl_tax + totals.rounding - totals.amount_deposits - paid - credited
+    due = totals.payable - paid - credited
     totals = totals.model_copy(update={"amount_paid": paid, "amount_credited": credited, "amount_due": due})
     return document.model_copy(
         update={
@@ -43,7 +41,7 @@ def settled(document: Document, payments: list[Payment], credit_notes: list[Cred
 def check_payment(document: Document, amount: Decimal) -> None:
     if document.is_draft:
         raise StateConflict("a draft takes no payment: finalize it first", code="not_finalized")
-    if document.type not in PAYABLE_TYPES:
+    if not document.kind.payable:
         raise StateConflict(f"a {document.type} document takes no payment", code="not_payable", field="type")
     if len(document.payments) >= MAX_PAYMENTS:
         raise StateConflict(f"an invoice takes at most {MAX_PAYMENTS} payments", code="too_many_payments")

@@ -15,8 +15,9 @@ from babel.numbers import format_decimal
 
 from invoicing.domain.documents import content_fields, draft_document
 from invoicing.domain.errors import InvalidDocument, StateConflict
-from invoicing.domain.model import Document, DocumentContent, DocumentRef, Line, QuoteInvoice
+from invoicing.domain.model import Document, DocumentContent, Quote, QuoteStatus
 from invoicing.domain.money import percent_of, round_money
+from invoicing.domain.parts import DocumentRef, Line, QuoteInvoice
 
 Decision = Literal["accepted", "declined"]
 
@@ -26,12 +27,12 @@ _DEPOSIT_TITLE: Final = {
 }
 
 
-def is_expired(quote: Document, today: date) -> bool:
+def is_expired(quote: Quote, today: date) -> bool:
     """An open quote past its last day can no longer be accepted."""
     return quote.status == "open" and quote.valid_until is not None and quote.valid_until < today
 
 
-def check_decision(quote: Document, decision: Decision, today: date) -> None:
+def check_decision(quote: Quote, decision: Decision, today: date) -> None:
     if quote.is_draft:
         raise StateConflict("a draft quote is finalized before the customer decides", code="not_finalized")
     if quote.status != "open":
@@ -43,7 +44,7 @@ def check_decision(quote: Document, decision: Decision, today: date) -> None:
         )
 
 
-def _check_invoiceable(quote: Document) -> None:
+def _check_invoiceable(quote: Quote) -> None:
     if quote.status == "invoiced":
         full = next((link.id for link in quote.invoices if link.type == "invoice"), None)
         raise StateConflict(f"the quote is already invoiced in full by {full}", code="quote_invoiced")
@@ -54,12 +55,23 @@ def _check_invoiceable(quote: Document) -> None:
         )
 
 
-def _reference(quote: Document) -> DocumentRef:
+def status_once_invoiced(quote: Quote, link: QuoteInvoice) -> QuoteStatus:
+    """Invoiced in full, a quote is `invoiced`; a deposit leaves it as it was (accepted)."""
+    return "invoiced" if link.type == "invoice" else quote.status
+
+
+def status_once_withdrawn(draft: Document) -> QuoteStatus | None:
+    """Deleting the draft of its final invoice makes the quote accepted again, free to be invoiced;
+    deleting a deposit's only gives its percentage back."""
+    return "accepted" if draft.type == "invoice" else None
+
+
+def _reference(quote: Quote) -> DocumentRef:
     assert quote.number is not None
     return DocumentRef(id=quote.id, number=quote.number)
 
 
-def invoice_from_quote(quote: Document, *, document_id: str, now: datetime) -> tuple[Document, QuoteInvoice]:
+def invoice_from_quote(quote: Quote, *, document_id: str, now: datetime) -> tuple[Document, QuoteInvoice]:
     """The draft final invoice of the whole quote, deducting the deposits already made from it."""
     _check_invoiceable(quote)
     fields = content_fields(quote) | {"type": "invoice", "valid_until": None, "issue_date": None}
@@ -71,7 +83,7 @@ def invoice_from_quote(quote: Document, *, document_id: str, now: datetime) -> t
 
 
 def deposit_from_quote(
-    quote: Document, percent: Decimal, *, document_id: str, now: datetime
+    quote: Quote, percent: Decimal, *, document_id: str, now: datetime
 ) -> tuple[Document, QuoteInvoice]:
     """A draft deposit invoice for `percent` of the quote, one line per VAT rate of the quote."""
     _check_invoiceable(quote)

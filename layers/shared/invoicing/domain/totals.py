@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from invoicing.domain.errors import InvalidDocument
-from invoicing.domain.model import Discount, Line, PricedLine, Totals, VatAmount
 from invoicing.domain.money import at_least_minor_unit, minor_unit, normalized, percent_of, round_money
+from invoicing.domain.parts import Discount, Line, PricedLine, Totals, VatAmount
 from invoicing.domain.vat import VatCategory, default_category
 
 

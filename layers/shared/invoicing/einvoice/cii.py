@@ -14,8 +14,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from invoicing.domain.model import Address, Document, PricedLine
+from invoicing.domain.model import Document
 from invoicing.domain.money import round_money
+from invoicing.domain.parts import Address, PricedLine
 from invoicing.domain.vat import MENTIONS, default_category
 
 NAMESPACES: Final = {
@@ -28,7 +29,6 @@ for _prefix, _uri in NAMESPACES.items():
     ET.register_namespace(_prefix, _uri)
 
 EN16931_GUIDELINE = "urn:cen.eu:en16931:2017"
-TYPE_CODES: Final = {"invoice": "380", "credit_note": "381", "deposit": "386"}
 # UN/ECE Recommendation 20 codes for the units people write on French invoices; one (C62) otherwise.
 UNIT_CODES: Final = {
     "h": "HUR",
@@ -245,8 +245,7 @@ def _summation(settlement: ET.Element, document: Document) -> None:
     _add(summation, "ram:GrandTotalAmount", amount_text(totals.total_incl_tax, currency))
     if totals.amount_deposits != 0:
         _add(summation, "ram:TotalPrepaidAmount", amount_text(totals.amount_deposits, currency))
-    payable = totals.total_incl_tax + totals.rounding - totals.amount_deposits
-    _add(summation, "ram:DuePayableAmount", amount_text(payable, currency))
+    _add(summation, "ram:DuePayableAmount", amount_text(totals.payable, currency))
 
 
 def _settlement(transaction: ET.Element, document: Document) -> None:
@@ -280,7 +279,7 @@ def cii_xml(document: Document) -> bytes:
     _add(guideline, "ram:ID", EN16931_GUIDELINE)
     header = _add(root, "rsm:ExchangedDocument")
     _add(header, "ram:ID", document.number)
-    _add(header, "ram:TypeCode", TYPE_CODES.get(document.type, "380"))
+    _add(header, "ram:TypeCode", document.kind.type_code or "380")
     _date(header, "ram:IssueDateTime", document.issue_date)
     for text in (document.notes, document.reason):
         if text:

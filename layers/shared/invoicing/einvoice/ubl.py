@@ -7,12 +7,12 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import Final
 
-from invoicing.domain.model import Address, Customer, Document, PricedLine, Seller
+from invoicing.domain.model import Document
 from invoicing.domain.money import round_money
+from invoicing.domain.parts import Address, Customer, PricedLine, Seller
 from invoicing.domain.vat import MENTIONS, default_category
 from invoicing.einvoice.cii import (
     EN16931_GUIDELINE,
-    TYPE_CODES,
     UNIT_CODES,
     allowances_by_group,
     amount_text,
@@ -146,15 +146,14 @@ def _totals(root: ET.Element, document: Document) -> None:
         _money(monetary, "cbc:PrepaidAmount", totals.amount_deposits, currency)
     if totals.rounding != 0:
         _money(monetary, "cbc:PayableRoundingAmount", totals.rounding, currency)
-    payable = totals.total_incl_tax + totals.rounding - totals.amount_deposits
-    _money(monetary, "cbc:PayableAmount", payable, currency)
+    _money(monetary, "cbc:PayableAmount", totals.payable, currency)
 
 
 def ubl_xml(document: Document) -> bytes:
     """The finalized document as UBL 2.1 (Invoice, or CreditNote for a credit note), UTF-8."""
     if document.number is None or document.issue_date is None or document.seller is None:
         raise ValueError("only a finalized document is an e-invoice")
-    credit = document.type == "credit_note"
+    credit = document.kind.credit
     root = ET.Element(f"{{{ROOTS[credit]}}}{'CreditNote' if credit else 'Invoice'}")
     _el(root, "cbc:CustomizationID", EN16931_GUIDELINE)
     _el(root, "cbc:ID", document.number)
@@ -164,7 +163,7 @@ def ubl_xml(document: Document) -> bytes:
     _el(
         root,
         "cbc:CreditNoteTypeCode" if credit else "cbc:InvoiceTypeCode",
-        TYPE_CODES.get(document.type, "380"),
+        document.kind.type_code or "380",
     )
     for text in (document.notes, document.reason):
         if text:

@@ -6,7 +6,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from invoicing.domain.model import Document
+from invoicing.domain.model import AnyDocument
 from invoicing.rendering.view import document_view
 
 
@@ -21,7 +21,7 @@ def _environment() -> Environment:
     )
 
 
-def render_html(document: Document, locale: str, *, preview: bool = False) -> str:
+def render_html(document: AnyDocument, locale: str, *, preview: bool = False) -> str:
     """`preview` watermarks a draft; a finalized document renders without the mark."""
     return (
         _environment().get_template("document.html").render(document_view(document, locale, preview=preview))

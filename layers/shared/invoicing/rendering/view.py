@@ -9,7 +9,8 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from invoicing.domain.model import Address, Document
+from invoicing.domain.model import AnyDocument, Document, Quote
+from invoicing.domain.parts import Address
 from invoicing.domain.vat import MENTIONS
 from invoicing.rendering.labels import LABELS
 
@@ -62,11 +63,13 @@ def address_lines(address: Address | None) -> list[str]:
     return [line for line in lines if line]
 
 
-def document_view(document: Document, locale: str, *, preview: bool) -> dict[str, Any]:
+def document_view(document: AnyDocument, locale: str, *, preview: bool) -> dict[str, Any]:
     labels = LABELS[locale]
     fmt = Formatter(locale, document.currency)
-    credit = document.type in {"credit_note", "external_credit"}
-    quote = document.type == "quote"
+    credit = document.kind.credit
+    quote = isinstance(document, Quote)
+    # What only a document of the books carries: the quote it came from, its deposits, what it corrects.
+    books = document if isinstance(document, Document) else None
     seller = document.seller
     penalty_rate = (
         fmt.rate(seller.late_penalty_rate)
@@ -78,8 +81,8 @@ def document_view(document: Document, locale: str, *, preview: bool) -> dict[str
         "t": labels,
         "fmt": fmt,
         "doc": document,
-        "preview": preview and document.type != "proforma",
-        "proforma": document.type == "proforma",
+        "preview": preview and not document.kind.convertible,
+        "proforma": document.kind.convertible,
         "title": labels[document.type],
         "seller": seller,
         "seller_address": address_lines(seller.address) if seller else [],
@@ -112,17 +115,19 @@ def document_view(document: Document, locale: str, *, preview: bool) -> dict[str
         "vat_mentions": [
             MENTIONS[vat.category][0] for vat in document.totals.vat if vat.category in MENTIONS
         ],
-        "from_quote": labels["from_quote"].format(number=document.quote.number) if document.quote else None,
+        "from_quote": labels["from_quote"].format(number=books.quote.number)
+        if books and books.quote
+        else None,
         "deposits": [
             (
                 labels["deposit_deducted"].format(number=deposit.number, date=fmt.day(deposit.issue_date)),
                 fmt.money(deposit.amount),
             )
-            for deposit in document.deposits
+            for deposit in (books.deposits if books else [])
         ],
         "corrects": labels["corrects"].format(
-            number=document.corrects.number, date=fmt.day(document.corrects.issue_date)
+            number=books.corrects.number, date=fmt.day(books.corrects.issue_date)
         )
-        if document.corrects
+        if books and books.corrects
         else None,
     }

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
-from invoicing.adapters.dynamodb.documents import StoredDocument
-from invoicing.domain.credit_notes import check_credit, check_creditable, corrected, credit_note_content
+from invoicing.domain.credit_notes import (
+    check_credit,
+    check_creditable,
+    corrected,
+    credit_note_content,
+    credit_note_ref,
+)
 from invoicing.domain.documents import draft_document
 from invoicing.domain.errors import StateConflict
-from invoicing.domain.model import CreditNoteRef, Document
+from invoicing.domain.model import Document
 from invoicing.domain.payments import settled
-from invoicing.services.dependencies import Dependencies
+from invoicing.services.changes import Change, SettlementChanged
+from invoicing.services.documents import get_invoice
 from invoicing.services.identifiers import new_document_id, utc_now
-from invoicing.services.invoices import get_invoice
 from invoicing.services.numbering import finalize_document
+from invoicing.services.ports import Dependencies, Stored
+from invoicing.services.publishing import publish
 
 
 def credit_invoice(
@@ -25,10 +30,9 @@ def credit_invoice(
     *,
     reason: str,
     selection: list[tuple[int, Decimal | None]] | None,
-    publish: Callable[[StoredDocument], StoredDocument],
-) -> StoredDocument:
-    """The credit note, numbered in its own series and rendered; the invoice's amount due falls by its
-    total in the same transaction, which a concurrent payment or credit note makes retry."""
+) -> Stored[Document]:
+    """The credit note, numbered in its own series and published; the invoice's amount due falls by
+    its total in the same commit, which a concurrent payment or credit note makes retry."""
     invoice = get_invoice(deps, tenant_id, invoice_id).document
     check_creditable(invoice)
     now = utc_now()
@@ -36,26 +40,11 @@ def credit_invoice(
     draft = draft.model_copy(update={"corrects": corrected(invoice), "reason": reason})
     check_credit(invoice, draft.totals.total_incl_tax)
 
-    def invoice_update(credit_note: Document) -> list[dict[str, Any]]:
+    def credited_invoice(credit_note: Document) -> list[Change]:
         current = get_invoice(deps, tenant_id, invoice_id).document
         check_credit(current, credit_note.totals.total_incl_tax)
-        assert credit_note.number is not None
-        assert credit_note.issue_date is not None
-        reference = CreditNoteRef(
-            id=credit_note.id,
-            number=credit_note.number,
-            amount=credit_note.totals.total_incl_tax,
-            issue_date=credit_note.issue_date,
-        )
-        after = settled(current, current.payments, [*current.credit_notes, reference])
-        return [
-            deps.documents.settlement_update(
-                tenant_id,
-                after,
-                before=current.totals,
-                entries=[("credit_notes", reference.id, reference.model_dump_json())],
-            )
-        ]
+        after = settled(current, current.payments, [*current.credit_notes, credit_note_ref(credit_note)])
+        return [SettlementChanged(before=current, after=after)]
 
     settings = deps.tenants.settings(tenant_id)
     if settings.seller is None:
@@ -63,6 +52,6 @@ def credit_invoice(
             "set the seller's legal identity before issuing a credit note", code="seller_identity_missing"
         )
     stored = finalize_document(
-        deps, tenant_id, draft, draft_version=None, settings=settings, now=now, related=invoice_update
+        deps, tenant_id, draft, draft_version=None, settings=settings, now=now, related=credited_invoice
     )
-    return publish(stored)
+    return publish(deps, tenant_id, stored)

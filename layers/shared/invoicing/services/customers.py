@@ -8,10 +8,9 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from invoicing.adapters.dynamodb.customers import StoredCustomer
-from invoicing.domain.errors import InvalidDocument, NotFound
-from invoicing.domain.model import Customer
-from invoicing.services.dependencies import Dependencies
+from invoicing.domain.errors import InvalidDocument, NotFound, StateConflict
+from invoicing.domain.parts import Customer
+from invoicing.services.ports import ConditionFailed, Dependencies, StoredCustomer
 
 _CUSTOMER_ID = re.compile(r"^cus_[0-9a-f]{32}$")
 
@@ -51,7 +50,12 @@ def update_customer(
         updated_at=datetime.now(UTC).isoformat(),
         version=current.version + 1,
     )
-    deps.customers.put(tenant_id, stored, previous_version=current.version)
+    try:
+        deps.customers.put(tenant_id, stored, previous_version=current.version)
+    except ConditionFailed:
+        raise StateConflict(
+            "the customer was changed by another request: read it again", code="conflict"
+        ) from None
     return stored
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from invoicing.domain.errors import StateConflict
 from invoicing.domain.fec import fec_file, fec_filename, fec_rows
-from invoicing.services.dependencies import Dependencies
+from invoicing.services.ports import Dependencies
 
 
 def fec_export(deps: Dependencies, tenant_id: str, year: int) -> tuple[str, bytes]:

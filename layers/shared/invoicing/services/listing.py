@@ -10,12 +10,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from invoicing.adapters.dynamodb.documents import Collection, collection_of_type
-from invoicing.adapters.dynamodb.listing import ListFilters
 from invoicing.domain.errors import InvalidDocument
+from invoicing.domain.kinds import KINDS, Resource
 from invoicing.domain.money import round_money
-from invoicing.services.dependencies import Dependencies
 from invoicing.services.identifiers import tenant_today
+from invoicing.services.ports import Dependencies, DocumentSummary, ListFilters
 
 _POSITION = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.+\-Z]{8,32}#(inv|quo)_[0-9a-f]{32}$")
 
@@ -48,7 +47,7 @@ def list_documents(
     tenant_id: str,
     filters: ListFilters,
     *,
-    collection: Collection,
+    resource: Resource,
     overdue: bool,
     number: str | None,
     cursor: str | None,
@@ -61,38 +60,36 @@ def list_documents(
                 "number finds one document and takes no other filter or cursor", field="query.number"
             )
         found = deps.listing.by_number(tenant_id, number)
-        if found is not None and collection_of_type(found["type"]) != collection:
+        if found is not None and KINDS[found.type].resource != resource:
             found = None  # a quote's number is not an invoice's, nor the reverse
         return Listing([_summary(found, today)] if found else [], None, Decimal(0))
     if overdue:
         filters = replace(filters, overdue_on=today)
     after = decode_cursor(cursor) if cursor else None
-    page = deps.listing.page(tenant_id, filters, collection=collection, after=after, limit=limit)
+    page = deps.listing.page(tenant_id, filters, resource=resource, after=after, limit=limit)
     next_cursor = encode_cursor(page.next_position) if page.next_position else None
-    return Listing([_summary(item, today) for item in page.items], next_cursor, page.read_units)
+    return Listing([_summary(item, today) for item in page.summaries], next_cursor, page.read_units)
 
 
-def _summary(item: dict[str, Any], today: date) -> dict[str, Any]:
-    currency = item["currency"]
-    amount_due = round_money(Decimal(item["amount_due"]), currency)
-    due = date.fromisoformat(item["due_date"]) if item.get("due_date") else None
-    valid_until = date.fromisoformat(item["valid_until"]) if item.get("valid_until") else None
+def _summary(item: DocumentSummary, today: date) -> dict[str, Any]:
+    """What a list shows: amounts in the currency's decimals, and whether it is overdue or expired."""
+    amount_due = round_money(item.amount_due, item.currency)
     return {
-        "id": item["id"],
-        "type": item["type"],
-        "status": item["status"],
-        "number": item.get("number"),
-        "customer_name": item["customer_name"],
-        "issue_date": item.get("issue_date"),
-        "due_date": due,
-        "currency": currency,
-        "total_incl_tax": round_money(Decimal(item["total_incl_tax"]), currency),
+        "id": item.id,
+        "type": item.type,
+        "status": item.status,
+        "number": item.number,
+        "customer_name": item.customer_name,
+        "issue_date": item.issue_date,
+        "due_date": item.due_date,
+        "currency": item.currency,
+        "total_incl_tax": round_money(item.total_incl_tax, item.currency),
         "amount_due": amount_due,
-        "created_at": item["created_at"],
-        "valid_until": valid_until,
-        "expired": item["status"] == "open" and valid_until is not None and valid_until < today,
-        "overdue": item["status"] in {"open", "partially_paid"}
-        and due is not None
-        and due < today
+        "created_at": item.created_at,
+        "valid_until": item.valid_until,
+        "expired": item.status == "open" and item.valid_until is not None and item.valid_until < today,
+        "overdue": item.status in {"open", "partially_paid"}
+        and item.due_date is not None
+        and item.due_date < today
         and amount_due > 0,
     }

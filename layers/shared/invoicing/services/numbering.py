@@ -1,39 +1,36 @@
-"""Gapless numbering: the next number and the frozen document committed in one transaction.
+"""Gapless numbering: the next number and the frozen document committed in one unit of work.
 
 Writers of one series queue on a short lease held on the series' counter; taking it returns the
-counter as it stands, and the holder commits counter, number reservation and frozen document in
-one transaction whose conditions alone guarantee no gap and no duplicate. A number is only ever
-taken by a committed transaction, so a failure at any step takes none.
+counter as it stands, and the holder commits the counter's move, the number's reservation and the
+frozen document together, with what else the finalization changes (the invoice a credit note
+corrects, the deposits a final invoice deducts). Those changes' expectations alone guarantee no gap
+and no duplicate: a number is only ever taken by a committed unit of work, so a failure at any step
+takes none.
 """
 
 from __future__ import annotations
 
-import random
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Generic
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from invoicing.adapters.dynamodb.documents import StoredDocument
-from invoicing.adapters.dynamodb.numbering import (
-    CounterState,
-    DocumentChanged,
-    LeaseLost,
-    NumberTaken,
-    RelatedChanged,
-    TransactionContention,
-)
 from invoicing.domain.documents import check_finalizable, freeze, series_of
-from invoicing.domain.errors import DomainError, StateConflict
-from invoicing.domain.model import Document, Seller
-from invoicing.domain.numbering import NumberingPattern, Series
+from invoicing.domain.errors import StateConflict
+from invoicing.domain.kinds import Series
+from invoicing.domain.model import D
+from invoicing.domain.numbering import CounterState, NumberingPattern
+from invoicing.domain.parts import Seller
 from invoicing.domain.settings import TenantSettings
-from invoicing.services.dependencies import Dependencies
+from invoicing.services.changes import Change, DocumentFinalized, NumberReserved, SeriesAdvanced
+from invoicing.services.documents import commit
+from invoicing.services.ports import ConditionFailed, Contention, Dependencies, Stored
+from invoicing.services.retry import Backoff
 
 logger = Logger(child=True)
 metrics = Metrics()
@@ -43,32 +40,32 @@ metrics = Metrics()
 RETRY_BUDGET_SECONDS = 20.0
 # Far longer than a commit takes; only a writer that dies holding it makes the others wait it out.
 LEASE_SECONDS = 5.0
-POLL_SECONDS = (0.002, 0.04)
+# How often a waiter asks for the lease again, at most (plus jitter).
+POLL_SECONDS = 0.04
 CONTENTION_RETRIES = 5
 
+# For the frozen document, what else its finalization changes, read afresh at each attempt.
+Related = Callable[[D], list[Change]]
 
-Related = Callable[[Document], list[dict[str, Any]]]
 
-
-class NumberingBusy(DomainError):
-    code = "numbering_busy"
+class _LeaseLost(Exception):
+    """The lease expired and another writer took the series: queue again."""
 
 
 def finalize_document(
     deps: Dependencies,
     tenant_id: str,
-    document: Document,
+    document: D,
     *,
     draft_version: int | None,
     settings: TenantSettings,
     now: datetime,
-    related: Related | None = None,
-) -> StoredDocument:
-    """Number and freeze `document`; `related` gives, for the frozen document, an update to commit
-    with it (read fresh at each attempt), such as the invoice a credit note corrects."""
+    related: Related[D] | None = None,
+) -> Stored[D]:
+    """Number and freeze `document` (a draft at `draft_version`, or None when it is created final)."""
     seller = check_finalizable(document, settings.seller)
     series = series_of(document)
-    commit = _Commit(
+    commit_ = _Commit(
         deps=deps,
         tenant_id=tenant_id,
         document=document,
@@ -81,33 +78,35 @@ def finalize_document(
         now=now,
         related=related,
     )
-    deadline = time.monotonic() + RETRY_BUDGET_SECONDS
-    attempts = 0
+    backoff = Backoff(
+        budget=RETRY_BUDGET_SECONDS,
+        busy=f"the {series.replace('_', ' ')} series is busy; retry the request",
+        first=POLL_SECONDS,
+        cap=POLL_SECONDS,
+    )
     while True:
-        attempts += 1
         owner = uuid.uuid4().hex
-        lease = deps.series.take_lease(tenant_id, series, owner, now=time.time(), seconds=LEASE_SECONDS)
+        lease = deps.numbering.take_lease(tenant_id, series, owner, now=time.time(), seconds=LEASE_SECONDS)
         wait = 0.0
         if isinstance(lease, CounterState):
-            stored = commit.under_lease(owner, lease)
+            stored = commit_.under_lease(owner, lease)
             if stored is not None:
+                attempts = backoff.attempts + 1
                 metrics.add_metric(name="NumberingAttempts", unit=MetricUnit.Count, value=attempts)
                 logger.info("finalized", extra={"number": stored.document.number, "attempts": attempts})
                 return stored
         else:
             wait = lease
-        if time.monotonic() > deadline:
-            raise NumberingBusy(f"the {series.replace('_', ' ')} series is busy; retry the request")
-        time.sleep(min(wait, POLL_SECONDS[1]) + random.uniform(*POLL_SECONDS))  # noqa: S311 - jitter
+        backoff.pause(at_least=wait)
 
 
 @dataclass(frozen=True, kw_only=True)
-class _Commit:
+class _Commit(Generic[D]):
     """One finalization's commit, attempted while holding the series' lease."""
 
     deps: Dependencies
     tenant_id: str
-    document: Document
+    document: D
     draft_version: int | None
     series: Series
     pattern: NumberingPattern
@@ -115,26 +114,27 @@ class _Commit:
     settings: TenantSettings
     issue_date: date
     now: datetime
-    related: Related | None
+    related: Related[D] | None
 
-    def under_lease(self, owner: str, state: CounterState) -> StoredDocument | None:
+    def under_lease(self, owner: str, state: CounterState) -> Stored[D] | None:
         """The committed document, or None when the lease was lost or contended: queue again."""
+        contention = Backoff(budget=LEASE_SECONDS, busy="the series is busy; retry the request")
         try:
-            for attempt in range(CONTENTION_RETRIES):
+            for _ in range(CONTENTION_RETRIES):
                 try:
                     return self._commit(state, owner)
-                except (TransactionContention, RelatedChanged):
+                except Contention:
                     # Another request touched an item mid-commit: the lease is still ours, try again.
-                    time.sleep(random.uniform(0, POLL_SECONDS[0] * 2**attempt))  # noqa: S311 - jitter
-        except LeaseLost:
+                    contention.pause()
+        except _LeaseLost:
             return None
         except Exception:
-            self.deps.series.release_lease(self.tenant_id, self.series, owner)
+            self.deps.numbering.release_lease(self.tenant_id, self.series, owner)
             raise
-        self.deps.series.release_lease(self.tenant_id, self.series, owner)
+        self.deps.numbering.release_lease(self.tenant_id, self.series, owner)
         return None
 
-    def _commit(self, state: CounterState, owner: str) -> StoredDocument:
+    def _commit(self, state: CounterState, owner: str) -> Stored[D]:
         if state.last_issue_date is not None and self.issue_date < state.last_issue_date:
             raise StateConflict(
                 f"issue_date {self.issue_date.isoformat()} is earlier than the last "
@@ -153,24 +153,37 @@ class _Commit:
             quote_validity_days=self.settings.quote_validity_days,
             now=self.now,
         )
+        related = self.related(frozen) if self.related else []
+        uow = self.deps.unit_of_work(self.tenant_id)
+        uow.record(
+            SeriesAdvanced(
+                self.series, previous=state, following=following, number=number, lease_owner=owner
+            ),
+            NumberReserved(number, frozen.id),
+            DocumentFinalized(frozen, draft_version=self.draft_version),
+            *related,
+        )
         try:
-            return self.deps.series.commit_finalization(
-                self.tenant_id,
-                frozen,
-                series=self.series,
-                previous=state,
-                following=following,
-                draft_version=self.draft_version,
-                lease_owner=owner,
-                related=self.related(frozen) if self.related else None,
-            )
-        except DocumentChanged:
-            raise StateConflict(
-                "the document was finalized or changed by another request", code="already_finalized"
-            ) from None
-        except NumberTaken:
-            raise StateConflict(
-                f"number {number} already exists: the numbering pattern for {self.series} was changed to "
-                "one that repeats earlier numbers",
-                code="number_taken",
-            ) from None
+            commit(uow)
+        except ConditionFailed as failed:
+            raise self._refusal(failed, number) from None
+        return Stored(frozen, (self.draft_version or 0) + 1)
+
+    def _refusal(self, failed: ConditionFailed, number: str) -> Exception:
+        """What a refused commit means, by the change that was refused."""
+        match failed.change:
+            case SeriesAdvanced():
+                return _LeaseLost()  # the lease expired and another writer took the series meanwhile
+            case NumberReserved():
+                return StateConflict(
+                    f"number {number} already exists: the numbering pattern for {self.series} was changed "
+                    "to one that repeats earlier numbers",
+                    code="number_taken",
+                )
+            case DocumentFinalized():
+                return StateConflict(
+                    "the document was finalized or changed by another request", code="already_finalized"
+                )
+            case _:
+                # What else the finalization changes moved meanwhile: read it afresh and try again.
+                return Contention()

@@ -1,48 +1,47 @@
 """Recording and removing payments: concurrent ones all land, none is lost and none overshoots the total.
 
-Each change is one conditional UpdateItem that expects the amount paid it read; when another
-payment landed first, the invoice is read again and the change re-checked against it.
+Each change is committed on condition that the amounts settled are still those it read; when another
+payment or credit note landed first, the invoice is read again and the change re-checked against it.
 """
 
 from __future__ import annotations
 
-import random
-import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from invoicing.adapters.dynamodb.documents import PaymentsChanged, StoredDocument
 from invoicing.domain.errors import InvalidDocument, NotFound
-from invoicing.domain.model import Document, Payment, PaymentMethod
+from invoicing.domain.model import Document
+from invoicing.domain.parts import Payment, PaymentMethod
 from invoicing.domain.payments import check_payment, settled
-from invoicing.services.dependencies import Dependencies
-from invoicing.services.invoices import get_invoice
-from invoicing.services.numbering import NumberingBusy
+from invoicing.services.changes import SettlementChanged
+from invoicing.services.documents import commit, get_invoice
+from invoicing.services.ports import ConditionFailed, Contention, Dependencies, Stored
+from invoicing.services.retry import Backoff
 
 RETRY_BUDGET_SECONDS = 10.0
 
 
 def _settle(
-    deps: Dependencies, tenant_id: str, invoice_id: str, change: Callable[[StoredDocument], Document]
-) -> StoredDocument:
-    """Apply `change` to the invoice as it now stands and write it; read and try again whenever
-    another payment or credit note landed in between."""
-    deadline = time.monotonic() + RETRY_BUDGET_SECONDS
-    attempt = 0
+    deps: Dependencies, tenant_id: str, invoice_id: str, change: Callable[[Document], Document | None]
+) -> Stored[Document]:
+    """Apply `change` to the invoice as it now stands and commit it; read and try again whenever
+    another payment or credit note landed in between. A change that returns None changes nothing."""
+    backoff = Backoff(budget=RETRY_BUDGET_SECONDS, busy="the invoice is busy with other payments; retry")
     while True:
         stored = get_invoice(deps, tenant_id, invoice_id)
-        after = change(stored)
+        after = change(stored.document)
+        if after is None:
+            return stored
+        uow = deps.unit_of_work(tenant_id)
+        uow.record(SettlementChanged(before=stored.document, after=after))
         try:
-            deps.documents.write_settlement(tenant_id, after, before=stored.document)
-        except PaymentsChanged:
-            attempt += 1
-            if time.monotonic() > deadline:
-                raise NumberingBusy("the invoice is busy with other payments; retry") from None
-            time.sleep(random.uniform(0, min(0.1, 0.002 * 2**attempt)))  # noqa: S311 - jitter
+            commit(uow)
+        except (ConditionFailed, Contention):
+            backoff.pause()
             continue
-        return StoredDocument(after, stored.version, stored.rendered_locales)
+        return Stored(after, stored.version, stored.rendered_locales)
 
 
 def record_payment(
@@ -55,7 +54,7 @@ def record_payment(
     method: PaymentMethod,
     reference: str | None,
     payment_id: str | None = None,
-) -> StoredDocument:
+) -> Stored[Document]:
     """`payment_id`, when the caller names the payment, makes recording it again a no-op."""
     now = datetime.now(UTC)
     if paid_on > (now + timedelta(days=1)).date():
@@ -69,26 +68,17 @@ def record_payment(
         recorded_at=now,
     )
 
-    def add(stored: StoredDocument) -> Document:
-        document = stored.document
+    def add(document: Document) -> Document | None:
         if any(recorded.id == payment.id for recorded in document.payments):
-            raise _AlreadyRecorded
+            return None  # recorded already
         check_payment(document, amount)
         return settled(document, [*document.payments, payment], document.credit_notes)
 
-    try:
-        return _settle(deps, tenant_id, invoice_id, add)
-    except _AlreadyRecorded:
-        return get_invoice(deps, tenant_id, invoice_id)
+    return _settle(deps, tenant_id, invoice_id, add)
 
 
-class _AlreadyRecorded(Exception):
-    """The named payment is on the invoice already."""
-
-
-def remove_payment(deps: Dependencies, tenant_id: str, invoice_id: str, payment_id: str) -> StoredDocument:
-    def remove(stored: StoredDocument) -> Document:
-        document = stored.document
+def remove_payment(deps: Dependencies, tenant_id: str, invoice_id: str, payment_id: str) -> Stored[Document]:
+    def remove(document: Document) -> Document:
         remaining = [payment for payment in document.payments if payment.id != payment_id]
         if len(remaining) == len(document.payments):
             raise NotFound(f"no payment {payment_id[:64]!r} on this invoice", field="payment_id")

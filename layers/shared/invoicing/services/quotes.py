@@ -1,32 +1,75 @@
-"""Quotes: the customer's decision, and the final or deposit invoices made from an accepted quote."""
+"""Quotes by their id: drafts created, changed, deleted and finalized; the customer's decision; and
+the final or deposit invoices made from an accepted quote."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from invoicing.adapters.dynamodb.documents import StoredDocument
-from invoicing.domain.quotes import Decision, check_decision, deposit_from_quote, invoice_from_quote
-from invoicing.services.dependencies import Dependencies
+from invoicing.domain.documents import draft_document
+from invoicing.domain.errors import StateConflict
+from invoicing.domain.model import Document, Quote, QuoteContent
+from invoicing.domain.quotes import (
+    Decision,
+    check_decision,
+    deposit_from_quote,
+    invoice_from_quote,
+    status_once_invoiced,
+)
+from invoicing.services.changes import DocumentCreated, QuoteDecided, QuoteInvoiced
+from invoicing.services.customers import with_named_customer
 from invoicing.services.deposits import with_deposits
-from invoicing.services.identifiers import QUOTE_PREFIX, new_document_id, tenant_today, utc_now
-from invoicing.services.invoices import get_document
+from invoicing.services.documents import commit, get_quote
+from invoicing.services.drafts import create_draft, delete_draft, finalize_draft, update_draft
+from invoicing.services.identifiers import new_document_id, tenant_today, utc_now
+from invoicing.services.ports import ConditionFailed, Dependencies, Stored
 
 
-def get_quote(deps: Dependencies, tenant_id: str, quote_id: str) -> StoredDocument:
-    return get_document(deps, tenant_id, quote_id, QUOTE_PREFIX)
+def create_quote(
+    deps: Dependencies, tenant_id: str, fields: dict[str, Any], *, finalize: bool = False
+) -> Stored[Quote]:
+    """A draft quote from the client's fields (a customer named by customer_id copied in), or with
+    `finalize` a numbered one."""
+    content = QuoteContent.model_validate(with_named_customer(deps, tenant_id, fields))
+    draft = draft_document(content, document_id=new_document_id("quotes"), now=utc_now())
+    return create_draft(deps, tenant_id, draft, finalize=finalize)
 
 
-def decide_quote(deps: Dependencies, tenant_id: str, quote_id: str, decision: Decision) -> StoredDocument:
+def update_quote(deps: Dependencies, tenant_id: str, quote_id: str, changes: dict[str, Any]) -> Stored[Quote]:
+    return update_draft(deps, tenant_id, get_quote(deps, tenant_id, quote_id), changes)
+
+
+def delete_quote(deps: Dependencies, tenant_id: str, quote_id: str) -> None:
+    delete_draft(deps, tenant_id, get_quote(deps, tenant_id, quote_id))
+
+
+def finalize_quote(deps: Dependencies, tenant_id: str, quote_id: str) -> Stored[Quote]:
+    return finalize_draft(deps, tenant_id, get_quote(deps, tenant_id, quote_id))
+
+
+def decide_quote(deps: Dependencies, tenant_id: str, quote_id: str, decision: Decision) -> Stored[Quote]:
+    """Record the customer's decision on an open quote; the first decision is the only one."""
     stored = get_quote(deps, tenant_id, quote_id)
     check_decision(stored.document, decision, tenant_today(deps, tenant_id))
-    return deps.quotes.decide(tenant_id, stored, decision, at=utc_now())
+    at = utc_now()
+    uow = deps.unit_of_work(tenant_id)
+    uow.record(QuoteDecided(quote_id, stored.version, decision, at))
+    try:
+        commit(uow)
+    except ConditionFailed:
+        raise StateConflict(
+            "the quote was decided by another request: read it again", code="conflict"
+        ) from None
+    decided = stored.document.model_copy(update={"status": decision, "decided_at": at})
+    return Stored(decided, stored.version + 1)
 
 
 def invoice_quote(
     deps: Dependencies, tenant_id: str, quote_id: str, *, deposit_percent: Decimal | None
-) -> StoredDocument:
-    """A draft invoice made from an accepted quote: a deposit of `deposit_percent`, or else the final
-    invoice of the whole quote, which deducts the deposits made before it."""
+) -> Stored[Document]:
+    """A draft invoice made from an accepted quote, with the quote's link to it: a deposit of
+    `deposit_percent`, or else the final invoice of the whole quote, which deducts the deposits made
+    before it and leaves the quote invoiced. Refused if the quote changed since it was read."""
     stored = get_quote(deps, tenant_id, quote_id)
     document_id, now = new_document_id(), utc_now()
     if deposit_percent is not None:
@@ -34,4 +77,15 @@ def invoice_quote(
     else:
         draft, link = invoice_from_quote(stored.document, document_id=document_id, now=now)
         draft = with_deposits(deps, tenant_id, draft)
-    return deps.quotes.add_invoice(tenant_id, stored, draft, link)
+    uow = deps.unit_of_work(tenant_id)
+    uow.record(
+        DocumentCreated(draft),
+        QuoteInvoiced(quote_id, stored.version, link, status_once_invoiced(stored.document, link)),
+    )
+    try:
+        commit(uow)
+    except ConditionFailed:
+        raise StateConflict(
+            "the quote was invoiced or changed by another request: read it again", code="conflict"
+        ) from None
+    return Stored(draft, version=1)

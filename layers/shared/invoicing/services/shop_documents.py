@@ -9,48 +9,33 @@ one invoice, finished (numbered, rendered, paid) by whichever attempt comes next
 from __future__ import annotations
 
 import hashlib
-import json
-from decimal import Decimal
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from invoicing.adapters.dynamodb.documents import Entry, StoredDocument
-from invoicing.adapters.dynamodb.webhooks import Delivery
-from invoicing.adapters.sqs import QueuedDelivery
-from invoicing.domain.credit_notes import corrected
+from invoicing.domain.credit_notes import corrected, credit_note_ref
 from invoicing.domain.errors import StateConflict
-from invoicing.domain.model import CreditNoteRef, Document, Payment
+from invoicing.domain.model import Document
+from invoicing.domain.parts import Payment
 from invoicing.domain.payments import settled
-from invoicing.domain.webhooks import shopify, stripe, woocommerce
 from invoicing.domain.webhooks.documents import credit_note_from_refund, invoice_from_order
 from invoicing.domain.webhooks.endpoints import EndpointSettings
 from invoicing.domain.webhooks.orders import ShopOrder, ShopRefund, UnreadableEvent
-from invoicing.services import invoices, payments
-from invoicing.services.dependencies import Dependencies
-from invoicing.services.identifiers import INVOICE_PREFIX, utc_now
+from invoicing.services import payments
+from invoicing.services.changes import Change, DocumentCreated, OrderReserved, SettlementChanged
+from invoicing.services.documents import commit, find_invoice, get_invoice
+from invoicing.services.drafts import finalize_draft
+from invoicing.services.identifiers import PREFIXES, utc_now
 from invoicing.services.numbering import finalize_document
+from invoicing.services.ports import AlreadyExists, Dependencies, QueuedDelivery, Stored
+from invoicing.services.publishing import publish
 
 logger = Logger(child=True)
+INVOICE_PREFIX = PREFIXES["invoices"]
 
 
 def document_id_of(tenant_id: str, key: str) -> str:
     """The id of the document an order or refund of the shop becomes: the same at every attempt."""
     return f"{INVOICE_PREFIX}{hashlib.sha256(f'{tenant_id}|{key}'.encode()).hexdigest()[:32]}"
-
-
-def read_delivery(delivery: Delivery) -> ShopOrder | ShopRefund | None:
-    try:
-        body: Any = json.loads(delivery.body, parse_float=Decimal, parse_int=Decimal)
-    except ValueError:
-        raise UnreadableEvent("the delivery is not JSON", field="body") from None
-    if not isinstance(body, dict):
-        raise UnreadableEvent("the delivery is not a JSON object", field="body")
-    if delivery.provider == "stripe":
-        return stripe.read_event(body)
-    if delivery.provider == "shopify":
-        return shopify.read_event(delivery.topic, body)
-    return woocommerce.read_event(delivery.topic, body)
 
 
 def process_delivery(deps: Dependencies, queued: QueuedDelivery) -> str | None:
@@ -62,9 +47,9 @@ def process_delivery(deps: Dependencies, queued: QueuedDelivery) -> str | None:
     if delivery.status in {"processed", "ignored"}:
         return delivery.document_id
     found = deps.webhooks.endpoint(delivery.endpoint_id)
-    settings = found.endpoint if found else EndpointSettings.model_validate({"provider": delivery.provider})
+    settings = found.endpoint if found else EndpointSettings(provider=delivery.provider)
     try:
-        event = read_delivery(delivery)
+        event = deps.shops.read(delivery.provider, delivery.topic, delivery.body)
         if event is None:
             deps.webhooks.mark_delivery(tenant_id, delivery, "ignored")
             return None
@@ -85,25 +70,23 @@ def process_delivery(deps: Dependencies, queued: QueuedDelivery) -> str | None:
     return stored.document.id
 
 
-def _finished(deps: Dependencies, tenant_id: str, document_id: str) -> StoredDocument:
+def _finished(deps: Dependencies, tenant_id: str, document_id: str) -> Stored[Document]:
     """Numbered and rendered, whatever an earlier attempt left undone."""
     try:
-        return invoices.finalize_draft(
-            deps, tenant_id, document_id, publish=invoices.publisher(deps, tenant_id)
-        )
+        return finalize_draft(deps, tenant_id, get_invoice(deps, tenant_id, document_id))
     except StateConflict as conflict:
         if conflict.code != "already_finalized":
             raise
-        return invoices.get_invoice(deps, tenant_id, document_id)
+        return get_invoice(deps, tenant_id, document_id)
 
 
 def invoice_order(
     deps: Dependencies, tenant_id: str, order: ShopOrder, settings: EndpointSettings
-) -> StoredDocument:
+) -> Stored[Document]:
     document_id = deps.webhooks.order_document(tenant_id, order.keys) or document_id_of(
         tenant_id, order.keys[0]
     )
-    if deps.documents.get(tenant_id, document_id) is None:
+    if find_invoice(deps, tenant_id, document_id) is None:
         draft = invoice_from_order(
             order,
             document_id=document_id,
@@ -111,7 +94,12 @@ def invoice_order(
             language=settings.language,
             vat_exemption=settings.vat_exemption,
         )
-        if not deps.webhooks.put_order_draft(tenant_id, draft, order.keys):
+        uow = deps.unit_of_work(tenant_id)
+        uow.record(DocumentCreated(draft), *(OrderReserved(key, draft.id) for key in order.keys))
+        try:
+            commit(uow)
+        except AlreadyExists:
+            # Another delivery of the same order wrote them first: its document is the one.
             document_id = deps.webhooks.order_document(tenant_id, order.keys) or document_id
     stored = _finished(deps, tenant_id, document_id)
     if stored.document.totals.amount_due <= 0:
@@ -128,18 +116,18 @@ def invoice_order(
     )
 
 
-def credit_refund(deps: Dependencies, tenant_id: str, refund: ShopRefund) -> StoredDocument:
+def credit_refund(deps: Dependencies, tenant_id: str, refund: ShopRefund) -> Stored[Document]:
     """The credit note of a refund, and on its invoice the refund as a negative payment, together:
     the money went back, and the invoice is settled by what was kept plus what was credited."""
     note_id = document_id_of(tenant_id, refund.key)
-    if deps.documents.get(tenant_id, note_id) is not None:
+    if find_invoice(deps, tenant_id, note_id) is not None:
         return _finished(deps, tenant_id, note_id)
     invoice_id = deps.webhooks.order_document(tenant_id, refund.order_keys)
     if invoice_id is None:
         raise UnreadableEvent(
             "the refunded order was not invoiced here (yet): retried later", field="order_id"
         )
-    invoice = invoices.get_invoice(deps, tenant_id, invoice_id).document
+    invoice = get_invoice(deps, tenant_id, invoice_id).document
     amount = refund.amount - (invoice.totals.amount_credited if refund.cumulative else 0)
     if amount <= 0:
         raise UnreadableEvent("the refund is already credited", field="amount")
@@ -147,11 +135,8 @@ def credit_refund(deps: Dependencies, tenant_id: str, refund: ShopRefund) -> Sto
     draft = credit_note_from_refund(refund, invoice, amount, document_id=note_id, now=now)
     draft = draft.model_copy(update={"corrects": corrected(invoice), "reason": refund.reason})
 
-    def settle_invoice(note: Document) -> list[dict[str, Any]]:
-        current = invoices.get_invoice(deps, tenant_id, invoice_id).document
-        assert note.number is not None
-        assert note.issue_date is not None
-        reference = CreditNoteRef(id=note.id, number=note.number, amount=amount, issue_date=note.issue_date)
+    def refunded_invoice(note: Document) -> list[Change]:
+        current = get_invoice(deps, tenant_id, invoice_id).document
         repaid = Payment(
             id=f"pay_{note.id.removeprefix(INVOICE_PREFIX)}",
             amount=-amount,
@@ -160,19 +145,17 @@ def credit_refund(deps: Dependencies, tenant_id: str, refund: ShopRefund) -> Sto
             reference=refund.key.split(":", 1)[1][:100],
             recorded_at=now,
         )
-        after = settled(current, [*current.payments, repaid], [*current.credit_notes, reference])
+        after = settled(
+            current, [*current.payments, repaid], [*current.credit_notes, credit_note_ref(note, amount)]
+        )
         if after.totals.amount_due < 0 or after.totals.amount_paid < 0:
             raise UnreadableEvent(
                 f"the refund exceeds what was paid on invoice {current.number}", field="amount"
             )
-        entries: list[Entry] = [
-            ("credit_notes", reference.id, reference.model_dump_json()),
-            ("payments", repaid.id, repaid.model_dump_json()),
-        ]
-        return [deps.documents.settlement_update(tenant_id, after, before=current.totals, entries=entries)]
+        return [SettlementChanged(before=current, after=after)]
 
     settings = deps.tenants.settings(tenant_id)
     stored = finalize_document(
-        deps, tenant_id, draft, draft_version=None, settings=settings, now=now, related=settle_invoice
+        deps, tenant_id, draft, draft_version=None, settings=settings, now=now, related=refunded_invoice
     )
-    return invoices.publisher(deps, tenant_id)(stored)
+    return publish(deps, tenant_id, stored)

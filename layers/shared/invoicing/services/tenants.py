@@ -12,7 +12,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from invoicing.adapters.dynamodb.tenants import TenantTable
+from invoicing.domain.settings import TenantSettings
+from invoicing.services.ports import Dependencies, Tenants
 
 API_KEY_PREFIX = "sk_"
 MAX_API_KEY_LENGTH = 100
@@ -28,14 +29,14 @@ def hash_api_key(api_key: str) -> str:
     return hashlib.sha256(api_key.encode()).hexdigest()
 
 
-def create_tenant(tenants: TenantTable, name: str) -> NewTenant:
+def create_tenant(tenants: Tenants, name: str) -> NewTenant:
     tenant_id = f"ten_{uuid.uuid4().hex}"
     api_key = f"{API_KEY_PREFIX}{secrets.token_urlsafe(32)}"
     tenants.create_tenant(tenant_id, name, hash_api_key(api_key), datetime.now(UTC).isoformat())
     return NewTenant(tenant_id, api_key)
 
 
-def tenant_of_bearer(tenants: TenantTable, authorization: str | None) -> str | None:
+def tenant_of_bearer(tenants: Tenants, authorization: str | None) -> str | None:
     """The tenant an `Authorization: Bearer <key>` header stands for, or None."""
     scheme, _, api_key = (authorization or "").strip().partition(" ")
     api_key = api_key.strip()
@@ -46,3 +47,13 @@ def tenant_of_bearer(tenants: TenantTable, authorization: str | None) -> str | N
     ):
         return None
     return tenants.tenant_of_key(hash_api_key(api_key))
+
+
+def settings_of(deps: Dependencies, tenant_id: str) -> TenantSettings:
+    """The tenant's settings, the defaults until it sets its own."""
+    return deps.tenants.settings(tenant_id)
+
+
+def replace_settings(deps: Dependencies, tenant_id: str, settings: TenantSettings) -> None:
+    """Finalized documents keep the identity they were issued with; new ones take these."""
+    deps.tenants.put_settings(tenant_id, settings)

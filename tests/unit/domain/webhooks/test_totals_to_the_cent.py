@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from invoicing.domain.webhooks import shopify, stripe, woocommerce
 from invoicing.domain.webhooks.documents import credit_note_from_refund, invoice_from_order
 from invoicing.domain.webhooks.orders import ShopOrder, UnreadableEvent
+from invoicing.shops import shopify, stripe, woocommerce
 from tests.shop_events import (
     shopify_order,
     shopify_refund,

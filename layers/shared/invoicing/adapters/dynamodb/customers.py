@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from invoicing.adapters.aws import error_code
 from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
-from invoicing.domain.errors import StateConflict
-from invoicing.domain.model import Customer
+from invoicing.domain.parts import Customer
+from invoicing.services.ports import ConditionFailed, StoredCustomer
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+CUSTOMER = "CUSTOMER#"
 
-@dataclass(frozen=True)
-class StoredCustomer:
-    id: str
-    customer: Customer
-    created_at: str
-    updated_at: str
-    version: int
+
+def customer_sk(customer_id: str) -> str:
+    return f"{CUSTOMER}{customer_id}"
 
 
 class CustomerTable:
@@ -32,7 +28,8 @@ class CustomerTable:
         self._table = table_name
 
     def put(self, tenant_id: str, stored: StoredCustomer, *, previous_version: int | None) -> None:
-        """Create (previous_version None) or replace a customer still at `previous_version`."""
+        """Create (previous_version None) or replace a customer still at `previous_version`;
+        ConditionFailed if it is not so."""
         condition: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
         if previous_version is not None:
             condition = {
@@ -42,7 +39,7 @@ class CustomerTable:
         try:
             self._client.put_item(
                 TableName=self._table,
-                Item=key(tenant_pk(tenant_id), f"CUSTOMER#{stored.id}")
+                Item=key(tenant_pk(tenant_id), customer_sk(stored.id))
                 | to_item(
                     {
                         "body": stored.customer.model_dump_json(exclude_none=True),
@@ -56,14 +53,12 @@ class CustomerTable:
         except ClientError as error:
             if error_code(error) != "ConditionalCheckFailedException":
                 raise
-            raise StateConflict(
-                "the customer was changed by another request: read it again", code="conflict"
-            ) from None
+            raise ConditionFailed from None
 
     def get(self, tenant_id: str, customer_id: str) -> StoredCustomer | None:
         item = self._client.get_item(
             TableName=self._table,
-            Key=key(tenant_pk(tenant_id), f"CUSTOMER#{customer_id}"),
+            Key=key(tenant_pk(tenant_id), customer_sk(customer_id)),
             ConsistentRead=True,
         ).get("Item")
         return _stored(from_item(item)) if item else None
@@ -75,12 +70,12 @@ class CustomerTable:
         query: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :tenant AND begins_with(sk, :customer)",
-            "ExpressionAttributeValues": to_item({":tenant": tenant_pk(tenant_id), ":customer": "CUSTOMER#"}),
+            "ExpressionAttributeValues": to_item({":tenant": tenant_pk(tenant_id), ":customer": CUSTOMER}),
             "ScanIndexForward": False,
             "Limit": limit + 1,
         }
         if before is not None:
-            query["ExclusiveStartKey"] = key(tenant_pk(tenant_id), f"CUSTOMER#{before}")
+            query["ExclusiveStartKey"] = key(tenant_pk(tenant_id), customer_sk(before))
         items = [_stored(from_item(item)) for item in self._client.query(**query).get("Items", [])]
         if len(items) > limit:
             return items[:limit], items[limit - 1].id
@@ -89,7 +84,7 @@ class CustomerTable:
 
 def _stored(values: dict[str, Any]) -> StoredCustomer:
     return StoredCustomer(
-        id=str(values["sk"]).removeprefix("CUSTOMER#"),
+        id=str(values["sk"]).removeprefix(CUSTOMER),
         customer=Customer.model_validate(json.loads(values["body"])),
         created_at=str(values["created_at"]),
         updated_at=str(values["updated_at"]),

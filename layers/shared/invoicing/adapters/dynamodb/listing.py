@@ -7,42 +7,23 @@ from the caller's tenant, so no position, however forged, reads another tenant's
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from invoicing.adapters.dynamodb.documents import Collection, listing_pk
-from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
+from invoicing.adapters.dynamodb.documents import listing_pk
+from invoicing.adapters.dynamodb.table import document_sk, from_item, key, number_sk, tenant_pk, to_item
 from invoicing.domain.fec import LedgerDocument
+from invoicing.services.ports import DocumentSummary, ListFilters, SummaryPage
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from invoicing.domain.kinds import Resource
+
 INDEX = "ByCreation"
 PAGE_READ = 100  # items DynamoDB evaluates per Query when a filter may drop some
 MAX_QUERIES = 10  # per request; past it the page ends early and the cursor resumes the search
-
-
-@dataclass(frozen=True)
-class ListFilters:
-    status: str | None = None
-    type: str | None = None
-    customer: str | None = None
-    issued_from: date | None = None
-    issued_to: date | None = None
-    overdue_on: date | None = None
-
-    @property
-    def any(self) -> bool:
-        return any(value is not None for value in vars(self).values())
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[dict[str, Any]]
-    next_position: str | None
-    read_units: Decimal
 
 
 def _filter_expression(filters: ListFilters) -> tuple[str, dict[str, str], dict[str, Any]]:
@@ -76,6 +57,28 @@ def _filter_expression(filters: ListFilters) -> tuple[str, dict[str, str], dict[
     return " AND ".join(clauses), names, values
 
 
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _summary(item: dict[str, Any]) -> DocumentSummary:
+    return DocumentSummary(
+        id=item["id"],
+        type=item["type"],
+        status=item["status"],
+        number=item.get("number"),
+        customer_name=item["customer_name"],
+        issue_date=_day(item.get("issue_date")),
+        due_date=_day(item.get("due_date")),
+        valid_until=_day(item.get("valid_until")),
+        currency=item["currency"],
+        total_incl_tax=Decimal(item["total_incl_tax"]),
+        amount_due=Decimal(item["amount_due"]),
+        created_at=datetime.fromisoformat(item["created_at"]),
+        position=item["gsi1sk"],
+    )
+
+
 def _ledger_document(item: dict[str, Any]) -> LedgerDocument:
     ledger = json.loads(item["ledger"])
     return LedgerDocument(
@@ -100,8 +103,8 @@ class DocumentListing:
         self._table = table_name
 
     def page(
-        self, tenant_id: str, filters: ListFilters, *, collection: Collection, after: str | None, limit: int
-    ) -> Page:
+        self, tenant_id: str, filters: ListFilters, *, resource: Resource, after: str | None, limit: int
+    ) -> SummaryPage:
         """Up to `limit` summaries after `after`; `next_position` is None when none are left."""
         expression, names, values = _filter_expression(filters)
         query: dict[str, Any] = {
@@ -116,31 +119,31 @@ class DocumentListing:
             query["FilterExpression"] = expression
         if names:
             query["ExpressionAttributeNames"] = names
-        query["ExpressionAttributeValues"] = to_item({":tenant": listing_pk(tenant_id, collection)} | values)
+        query["ExpressionAttributeValues"] = to_item({":tenant": listing_pk(tenant_id, resource)} | values)
 
-        found: list[dict[str, Any]] = []
+        found: list[DocumentSummary] = []
         read_units = Decimal(0)
         position = after
         for _ in range(MAX_QUERIES):
             if position is not None:
-                query["ExclusiveStartKey"] = self._start_key(tenant_id, collection, position)
+                query["ExclusiveStartKey"] = self._start_key(tenant_id, resource, position)
             response = self._client.query(**query)
             read_units += Decimal(str(response.get("ConsumedCapacity", {}).get("CapacityUnits", 0)))
             for item in response.get("Items", []):
-                found.append(from_item(item))
+                found.append(_summary(from_item(item)))
                 if len(found) > limit:
-                    return Page(found[:limit], found[limit - 1]["gsi1sk"], read_units)
+                    return SummaryPage(found[:limit], found[limit - 1].position, read_units)
             last = response.get("LastEvaluatedKey")
             if last is None:
-                return Page(found, None, read_units)
+                return SummaryPage(found, None, read_units)
             position = str(from_item(dict(last))["gsi1sk"])
-        return Page(found, position, read_units)
+        return SummaryPage(found, position, read_units)
 
     @staticmethod
-    def _start_key(tenant_id: str, collection: Collection, position: str) -> dict[str, Any]:
+    def _start_key(tenant_id: str, resource: Resource, position: str) -> dict[str, Any]:
         document_id = position.rsplit("#", 1)[1]
-        return key(tenant_pk(tenant_id), f"DOC#{document_id}") | to_item(
-            {"gsi1pk": listing_pk(tenant_id, collection), "gsi1sk": position}
+        return key(tenant_pk(tenant_id), document_sk(document_id)) | to_item(
+            {"gsi1pk": listing_pk(tenant_id, resource), "gsi1sk": position}
         )
 
     def ledger(self, tenant_id: str, issued_from: date, issued_to: date) -> list[LedgerDocument]:
@@ -153,7 +156,7 @@ class DocumentListing:
             "FilterExpression": "attribute_exists(ledger) AND issue_date BETWEEN :from AND :to",
             "ExpressionAttributeValues": to_item(
                 {
-                    ":tenant": listing_pk(tenant_id, "DOCS"),
+                    ":tenant": listing_pk(tenant_id, "invoices"),
                     ":from": issued_from.isoformat(),
                     ":to": issued_to.isoformat(),
                 }
@@ -167,19 +170,19 @@ class DocumentListing:
                 return documents
             query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
-    def by_number(self, tenant_id: str, number: str) -> dict[str, Any] | None:
+    def by_number(self, tenant_id: str, number: str) -> DocumentSummary | None:
         """A finalized document's summary, found through its number's reservation."""
         reservation = self._client.get_item(
-            TableName=self._table, Key=key(tenant_pk(tenant_id), f"NUMBER#{number}"), ConsistentRead=True
+            TableName=self._table, Key=key(tenant_pk(tenant_id), number_sk(number)), ConsistentRead=True
         ).get("Item")
         if reservation is None:
             return None
         document_id = from_item(reservation)["document_id"]
         item = self._client.get_item(
             TableName=self._table,
-            Key=key(tenant_pk(tenant_id), f"DOC#{document_id}"),
+            Key=key(tenant_pk(tenant_id), document_sk(document_id)),
             ProjectionExpression="id, #type, #status, #number, issue_date, due_date, valid_until, "
             "customer_name, customer_key, currency, total_incl_tax, amount_due, created_at, gsi1sk",
             ExpressionAttributeNames={"#type": "type", "#status": "status", "#number": "number"},
         ).get("Item")
-        return from_item(item) if item else None
+        return _summary(from_item(item)) if item else None

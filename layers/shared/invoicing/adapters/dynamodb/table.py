@@ -9,6 +9,7 @@ pk `TENANT#<id>` holds everything a tenant owns, so no query can cross tenants:
                          (lease_owner, lease_expires_at) that queues its writers
   sk `NUMBER#<number>`   a number's reservation: no two documents can ever hold it
   sk `EXTREF#<ref>`      an imported document's external_ref: imported once per tenant
+  sk `ORDER#<key>`       the document a shop's order or refund became, under each id it goes by
   sk `CUSTOMER#<id>`     a customer, ids ordered by creation time
   sk `SETTINGS`          the tenant's settings
 pk `APIKEY#<sha256>`, sk `APIKEY`: an API key's hash and its tenant (the key itself is never stored).
@@ -26,6 +27,26 @@ _deserializer = TypeDeserializer()
 
 def tenant_pk(tenant_id: str) -> str:
     return f"TENANT#{tenant_id}"
+
+
+def document_sk(document_id: str) -> str:
+    return f"DOC#{document_id}"
+
+
+def counter_sk(series: str) -> str:
+    return f"COUNTER#{series}"
+
+
+def number_sk(number: str) -> str:
+    return f"NUMBER#{number}"
+
+
+def external_ref_sk(external_ref: str) -> str:
+    return f"EXTREF#{external_ref}"
+
+
+def order_sk(order_key: str) -> str:
+    return f"ORDER#{order_key}"
 
 
 def key(pk: str, sk: str) -> dict[str, Any]:

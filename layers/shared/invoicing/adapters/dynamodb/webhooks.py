@@ -12,42 +12,23 @@ pk `TENANT#<id>`, sk `ORDER#<provider key>`: the document an order (or refund) b
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from invoicing.adapters.aws import error_code
-from invoicing.adapters.dynamodb.documents import new_document_put
-from invoicing.adapters.dynamodb.table import from_item, key, tenant_pk, to_item
-from invoicing.domain.errors import NotFound
-from invoicing.domain.model import Document
+from invoicing.adapters.dynamodb.table import from_item, key, order_sk, tenant_pk, to_item
 from invoicing.domain.webhooks.endpoints import WebhookEndpoint
+from invoicing.services.ports import AlreadyExists, ConditionFailed, Delivery, DeliveryStatus, SealedEndpoint
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-MAX_ENDPOINTS = 20
+    from invoicing.domain.webhooks.orders import Provider
 
-
-@dataclass(frozen=True)
-class SealedEndpoint:
-    tenant_id: str
-    endpoint: WebhookEndpoint
-    sealed_secret: str
-
-
-@dataclass(frozen=True)
-class Delivery:
-    provider: str
-    delivery_id: str
-    endpoint_id: str
-    topic: str | None
-    body: bytes
-    received_at: datetime
-    status: str
-    document_id: str | None = None
+# A tenant lists its endpoints in one Query page.
+MAX_ENDPOINTS_READ = 100
 
 
 def _endpoint_fields(endpoint: WebhookEndpoint) -> dict[str, Any]:
@@ -99,7 +80,7 @@ class WebhookTable:
             TableName=self._table,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
             ExpressionAttributeValues=to_item({":pk": tenant_pk(tenant_id), ":prefix": "ENDPOINT#"}),
-            Limit=MAX_ENDPOINTS,
+            Limit=MAX_ENDPOINTS_READ,
         ).get("Items", [])
         endpoints = [WebhookEndpoint.model_validate_json(from_item(item)["endpoint"]) for item in items]
         return sorted(endpoints, key=lambda endpoint: endpoint.created_at)
@@ -127,10 +108,10 @@ class WebhookTable:
         except ClientError as error:
             if error_code(error) != "TransactionCanceledException":
                 raise
-            raise NotFound(f"no webhook endpoint {endpoint_id[:64]!r}", field="endpoint_id") from None
+            raise ConditionFailed from None
 
-    def record_delivery(self, tenant_id: str, delivery: Delivery) -> bool:
-        """Keep the delivery as received; False when it was received before (a repeat)."""
+    def record_delivery(self, tenant_id: str, delivery: Delivery) -> None:
+        """Keep the delivery as received; AlreadyExists when it was received before (a repeat)."""
         try:
             self._client.put_item(
                 TableName=self._table,
@@ -149,10 +130,9 @@ class WebhookTable:
         except ClientError as error:
             if error_code(error) != "ConditionalCheckFailedException":
                 raise
-            return False
-        return True
+            raise AlreadyExists from None
 
-    def delivery(self, tenant_id: str, provider: str, delivery_id: str) -> Delivery | None:
+    def delivery(self, tenant_id: str, provider: Provider, delivery_id: str) -> Delivery | None:
         item = self._client.get_item(
             TableName=self._table,
             Key=key(tenant_pk(tenant_id), f"DELIVERY#{provider}#{delivery_id}"),
@@ -176,7 +156,7 @@ class WebhookTable:
         self,
         tenant_id: str,
         delivery: Delivery,
-        status: str,
+        status: DeliveryStatus,
         *,
         document_id: str | None = None,
         error: str | None = None,
@@ -196,33 +176,9 @@ class WebhookTable:
         for order_key in keys:
             item = self._client.get_item(
                 TableName=self._table,
-                Key=key(tenant_pk(tenant_id), f"ORDER#{order_key}"),
+                Key=key(tenant_pk(tenant_id), order_sk(order_key)),
                 ConsistentRead=True,
             ).get("Item")
             if item is not None:
                 return str(from_item(item)["document_id"])
         return None
-
-    def put_order_draft(self, tenant_id: str, draft: Document, keys: tuple[str, ...]) -> bool:
-        """The draft and its order keys, together; False when another delivery of the same order
-        wrote them first (its document is the one)."""
-        reservations: list[Any] = [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": key(tenant_pk(tenant_id), f"ORDER#{order_key}")
-                    | to_item({"document_id": draft.id}),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            }
-            for order_key in keys
-        ]
-        try:
-            self._client.transact_write_items(
-                TransactItems=cast("Any", [new_document_put(self._table, tenant_id, draft), *reservations])
-            )
-        except ClientError as error:
-            if error_code(error) != "TransactionCanceledException":
-                raise
-            return False
-        return True

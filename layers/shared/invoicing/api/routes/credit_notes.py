@@ -10,9 +10,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, CreditNoteCreate, InvoiceResponse
-from invoicing.services import invoices
+from invoicing.bootstrap import from_environment
 from invoicing.services.credit_notes import credit_invoice
-from invoicing.services.dependencies import from_environment
 
 router = Router()
 
@@ -31,15 +30,7 @@ router = Router()
 def issue_credit_note(invoice_id: str, body: CreditNoteCreate) -> Response[dict[str, Any]]:
     deps = from_environment()
     tenant_id = tenant_of(router)
-
     selection = [(line.index, line.quantity) for line in body.lines] if body.lines is not None else None
-    stored = credit_invoice(
-        deps,
-        tenant_id,
-        invoice_id,
-        reason=body.reason,
-        selection=selection,
-        publish=invoices.publisher(deps, tenant_id),
-    )
+    stored = credit_invoice(deps, tenant_id, invoice_id, reason=body.reason, selection=selection)
     response = invoice_response(deps, tenant_id, stored, api_base_url(router))
     return created(response, f"/v1/invoices/{stored.document.id}")

@@ -8,13 +8,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from invoicing.adapters.dynamodb.customers import StoredCustomer
 from invoicing.api.resolver import tenant_of
 from invoicing.api.responses import created
 from invoicing.api.schemas import ERROR_RESPONSES, CustomerList, CustomerResponse, CustomerUpdate
-from invoicing.domain.model import Customer
+from invoicing.bootstrap import from_environment
+from invoicing.domain.parts import Customer
 from invoicing.services import customers
-from invoicing.services.dependencies import from_environment
+from invoicing.services.ports import StoredCustomer
 
 router = Router()
 

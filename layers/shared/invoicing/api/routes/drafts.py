@@ -11,8 +11,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse, InvoiceUpdate
+from invoicing.bootstrap import from_environment
 from invoicing.services import invoices
-from invoicing.services.dependencies import from_environment
 
 router = Router()
 
@@ -28,7 +28,7 @@ def update_draft(invoice_id: str, body: InvoiceUpdate) -> InvoiceResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)
     changes = body.model_dump(mode="json", exclude_unset=True)
-    stored = invoices.update_draft(deps, tenant_id, invoice_id, changes)
+    stored = invoices.update_invoice(deps, tenant_id, invoice_id, changes)
     return invoice_response(deps, tenant_id, stored, api_base_url(router))
 
 
@@ -57,5 +57,5 @@ def convert_proforma(invoice_id: str) -> Response[dict[str, Any]]:
     tags=["invoices"],
 )
 def delete_draft(invoice_id: str) -> Response[Any]:
-    invoices.delete_draft(from_environment(), tenant_of(router), invoice_id)
+    invoices.delete_invoice(from_environment(), tenant_of(router), invoice_id)
     return Response(status_code=204, body="")

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from invoicing.api.resolver import tenant_of
 from invoicing.api.schemas import ERROR_RESPONSES
-from invoicing.services.dependencies import from_environment
+from invoicing.bootstrap import from_environment
 from invoicing.services.exports import fec_export
 
 router = Router()

@@ -8,8 +8,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import tenant_of
 from invoicing.api.schemas import ERROR_RESPONSES, FinalizeCheckResponse
+from invoicing.bootstrap import from_environment
 from invoicing.services import invoices
-from invoicing.services.dependencies import from_environment
 
 router = Router()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any
@@ -10,21 +9,15 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Header
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 
-from invoicing.adapters import aws
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceCreate, InvoiceResponse
-from invoicing.domain.model import EXTERNAL_TYPES, DocumentContent
-from invoicing.services import imports, invoices
-from invoicing.services.customers import with_named_customer
-from invoicing.services.dependencies import from_environment
+from invoicing.bootstrap import from_environment
+from invoicing.services import invoices
+from invoicing.services.documents import get_invoice
 
 router = Router()
 
@@ -51,27 +44,25 @@ def _create(request: dict[str, Any]) -> dict[str, Any]:
     tenant_id = request["tenant_id"]
     fields = dict(request["payload"])
     finalize = bool(fields.pop("finalize", False))
-    file, url = fields.pop("file", None), fields.pop("file_url", None)
-    content = DocumentContent.model_validate(with_named_customer(deps, tenant_id, fields))
-    if content.type in EXTERNAL_TYPES:
-        base64_body = file["content_base64"] if file else None
-        original, field = imports.original_from(deps, content_base64=base64_body, url=url)
-        stored = imports.import_external(deps, tenant_id, content, original=original, field=field)
-    else:
-        stored = invoices.create_invoice(
-            deps, tenant_id, content, finalize=finalize, publish=invoices.publisher(deps, tenant_id)
-        )
+    file, file_url = fields.pop("file", None), fields.pop("file_url", None)
+    stored = invoices.create_invoice(
+        deps,
+        tenant_id,
+        fields,
+        finalize=finalize,
+        file_base64=file["content_base64"] if file else None,
+        file_url=file_url,
+    )
     return invoice_response(deps, tenant_id, stored, request["base_url"]).model_dump(mode="json")
 
 
 @cache
 def create_once() -> Callable[..., dict[str, Any]]:
     """`_create` behind Powertools Idempotency, its records in their own DynamoDB table."""
-    persistence = DynamoDBPersistenceLayer(
-        table_name=os.environ["IDEMPOTENCY_TABLE"], boto3_client=aws.dynamodb()
-    )
     return idempotent_function(  # type: ignore[no-any-return]
-        data_keyword_argument="request", persistence_store=persistence, config=idempotency_config
+        data_keyword_argument="request",
+        persistence_store=from_environment().idempotency_store,
+        config=idempotency_config,
     )(_create)
 
 
@@ -110,5 +101,5 @@ def create_invoice(
     if not result.pop(REPLAYED, False):
         return created(result, f"/v1/invoices/{result['id']}")
     deps = from_environment()
-    fresh = invoice_response(deps, tenant_id, invoices.get_invoice(deps, tenant_id, result["id"]), base_url)
+    fresh = invoice_response(deps, tenant_id, get_invoice(deps, tenant_id, result["id"]), base_url)
     return created(fresh, f"/v1/invoices/{result['id']}", **{"Idempotent-Replayed": "true"})

@@ -10,8 +10,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from invoicing.api.resolver import tenant_of
 from invoicing.api.responses import see_other
 from invoicing.api.schemas import DOWNLOAD_RESPONSES, ERROR_RESPONSES, DownloadFormatQuery, LocaleQuery
-from invoicing.services import invoices
-from invoicing.services.dependencies import from_environment
+from invoicing.bootstrap import from_environment
+from invoicing.services.documents import get_invoice
 from invoicing.services.publishing import download_link
 
 router = Router()
@@ -30,5 +30,5 @@ def download_invoice(
 ) -> Response[Any]:
     deps = from_environment()
     tenant_id = tenant_of(router)
-    stored = invoices.get_invoice(deps, tenant_id, invoice_id)
+    stored = get_invoice(deps, tenant_id, invoice_id)
     return see_other(download_link(deps, tenant_id, stored, locale, format))

@@ -7,8 +7,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse
+from invoicing.bootstrap import from_environment
 from invoicing.services import invoices
-from invoicing.services.dependencies import from_environment
 
 router = Router()
 
@@ -24,6 +24,5 @@ router = Router()
 def finalize_invoice(invoice_id: str) -> InvoiceResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)
-
-    stored = invoices.finalize_draft(deps, tenant_id, invoice_id, publish=invoices.publisher(deps, tenant_id))
+    stored = invoices.finalize_invoice(deps, tenant_id, invoice_id)
     return invoice_response(deps, tenant_id, stored, api_base_url(router))

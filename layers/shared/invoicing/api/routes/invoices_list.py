@@ -8,12 +8,13 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from invoicing.adapters.dynamodb.listing import ListFilters
 from invoicing.api.resolver import tenant_of
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceList, InvoiceSummary
-from invoicing.domain.model import DocumentType, Status
+from invoicing.bootstrap import from_environment
+from invoicing.domain.kinds import DocumentType
+from invoicing.domain.model import Status
 from invoicing.services import listing
-from invoicing.services.dependencies import from_environment
+from invoicing.services.ports import ListFilters
 
 router = Router()
 
@@ -40,7 +41,7 @@ def list_documents(
         from_environment(),
         tenant_of(router),
         filters,
-        collection="DOCS",
+        resource="invoices",
         overdue=overdue,
         number=number,
         cursor=cursor,

@@ -7,8 +7,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse
-from invoicing.services import invoices
-from invoicing.services.dependencies import from_environment
+from invoicing.bootstrap import from_environment
+from invoicing.services.documents import get_invoice
 
 router = Router()
 
@@ -19,5 +19,5 @@ router = Router()
 def read_invoice(invoice_id: str) -> InvoiceResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)
-    stored = invoices.get_invoice(deps, tenant_id, invoice_id)
+    stored = get_invoice(deps, tenant_id, invoice_id)
     return invoice_response(deps, tenant_id, stored, api_base_url(router))

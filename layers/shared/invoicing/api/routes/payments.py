@@ -10,8 +10,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse, PaymentCreate
+from invoicing.bootstrap import from_environment
 from invoicing.services import payments
-from invoicing.services.dependencies import from_environment
 
 router = Router()
 

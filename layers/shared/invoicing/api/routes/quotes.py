@@ -9,10 +9,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from invoicing.adapters.dynamodb.documents import StoredDocument
-from invoicing.adapters.dynamodb.listing import ListFilters
 from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.responses import created, invoice_response
+from invoicing.api.responses import created, quote_response
 from invoicing.api.schemas import (
     ERROR_RESPONSES,
     QuoteCreate,
@@ -21,22 +19,13 @@ from invoicing.api.schemas import (
     QuoteSummary,
     QuoteUpdate,
 )
-from invoicing.domain.model import DocumentContent, Status
-from invoicing.domain.quotes import is_expired
-from invoicing.services import invoices, listing
-from invoicing.services.customers import with_named_customer
-from invoicing.services.dependencies import Dependencies, from_environment
-from invoicing.services.identifiers import QUOTE_PREFIX, tenant_today
-from invoicing.services.quotes import get_quote
+from invoicing.bootstrap import from_environment
+from invoicing.domain.model import QuoteStatus
+from invoicing.services import listing, quotes
+from invoicing.services.documents import get_quote
+from invoicing.services.ports import ListFilters
 
 router = Router()
-
-
-def quote_response(deps: Dependencies, tenant_id: str, stored: StoredDocument) -> QuoteResponse:
-    response = invoice_response(deps, tenant_id, stored, api_base_url(router))
-    # Only an open quote can expire: the others cost no read of the tenant's time zone.
-    expired = stored.document.status == "open" and is_expired(stored.document, tenant_today(deps, tenant_id))
-    return QuoteResponse.model_validate(response.model_dump() | {"expired": expired})
 
 
 @router.post(
@@ -54,22 +43,15 @@ def create_quote(body: QuoteCreate) -> Response[dict[str, Any]]:
     tenant_id = tenant_of(router)
     fields = body.model_dump(mode="json", exclude_unset=True)
     finalize = bool(fields.pop("finalize", False))
-    content = DocumentContent.model_validate(with_named_customer(deps, tenant_id, fields) | {"type": "quote"})
-    stored = invoices.create_invoice(
-        deps,
-        tenant_id,
-        content,
-        finalize=finalize,
-        publish=invoices.publisher(deps, tenant_id),
-        prefix=QUOTE_PREFIX,
-    )
-    return created(quote_response(deps, tenant_id, stored), f"/v1/quotes/{stored.document.id}")
+    stored = quotes.create_quote(deps, tenant_id, fields, finalize=finalize)
+    response = quote_response(deps, tenant_id, stored, api_base_url(router))
+    return created(response, f"/v1/quotes/{stored.document.id}")
 
 
 @router.get("/v1/quotes", summary="List quotes", responses=ERROR_RESPONSES, tags=["quotes"])
 def list_quotes(
     *,
-    status: Annotated[Status | None, Query()] = None,
+    status: Annotated[QuoteStatus | None, Query()] = None,
     customer: Annotated[
         str | None, Query(min_length=1, max_length=200, description="part of the name")
     ] = None,
@@ -84,7 +66,7 @@ def list_quotes(
         from_environment(),
         tenant_of(router),
         filters,
-        collection="QUOTES",
+        resource="quotes",
         overdue=False,
         number=number,
         cursor=cursor,
@@ -101,7 +83,7 @@ def list_quotes(
 def read_quote(quote_id: str) -> QuoteResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)
-    return quote_response(deps, tenant_id, get_quote(deps, tenant_id, quote_id))
+    return quote_response(deps, tenant_id, get_quote(deps, tenant_id, quote_id), api_base_url(router))
 
 
 @router.patch(
@@ -115,8 +97,8 @@ def update_quote(quote_id: str, body: QuoteUpdate) -> QuoteResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)
     changes = body.model_dump(mode="json", exclude_unset=True)
-    stored = invoices.update_draft(deps, tenant_id, quote_id, changes, prefix=QUOTE_PREFIX)
-    return quote_response(deps, tenant_id, stored)
+    stored = quotes.update_quote(deps, tenant_id, quote_id, changes)
+    return quote_response(deps, tenant_id, stored, api_base_url(router))
 
 
 @router.delete(
@@ -126,5 +108,5 @@ def update_quote(quote_id: str, body: QuoteUpdate) -> QuoteResponse:
     tags=["quotes"],
 )
 def delete_quote(quote_id: str) -> Response[Any]:
-    invoices.delete_draft(from_environment(), tenant_of(router), quote_id, prefix=QUOTE_PREFIX)
+    quotes.delete_quote(from_environment(), tenant_of(router), quote_id)
     return Response(status_code=204, body="")

@@ -9,8 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.responses import created, invoice_response, see_other
-from invoicing.api.routes.quotes import quote_response
+from invoicing.api.responses import created, invoice_response, quote_response, see_other
 from invoicing.api.schemas import (
     DOWNLOAD_RESPONSES,
     ERROR_RESPONSES,
@@ -18,11 +17,11 @@ from invoicing.api.schemas import (
     QuoteInvoiceCreate,
     QuoteResponse,
 )
-from invoicing.domain.model import Language
-from invoicing.services import invoices, quotes
-from invoicing.services.artifacts import DownloadFormat
-from invoicing.services.dependencies import from_environment
-from invoicing.services.identifiers import QUOTE_PREFIX
+from invoicing.bootstrap import from_environment
+from invoicing.domain.parts import Language
+from invoicing.services import quotes
+from invoicing.services.documents import get_quote
+from invoicing.services.files import DownloadFormat
 from invoicing.services.publishing import download_link
 
 router = Router()
@@ -38,11 +37,8 @@ router = Router()
 def finalize_quote(quote_id: str) -> QuoteResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)
-
-    stored = invoices.finalize_draft(
-        deps, tenant_id, quote_id, publish=invoices.publisher(deps, tenant_id), prefix=QUOTE_PREFIX
-    )
-    return quote_response(deps, tenant_id, stored)
+    stored = quotes.finalize_quote(deps, tenant_id, quote_id)
+    return quote_response(deps, tenant_id, stored, api_base_url(router))
 
 
 @router.get(
@@ -61,7 +57,7 @@ def download_quote(
 ) -> Response[Any]:
     deps = from_environment()
     tenant_id = tenant_of(router)
-    stored = quotes.get_quote(deps, tenant_id, quote_id)
+    stored = get_quote(deps, tenant_id, quote_id)
     return see_other(download_link(deps, tenant_id, stored, locale, format))
 
 
@@ -75,7 +71,8 @@ def download_quote(
 def accept_quote(quote_id: str) -> QuoteResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)
-    return quote_response(deps, tenant_id, quotes.decide_quote(deps, tenant_id, quote_id, "accepted"))
+    stored = quotes.decide_quote(deps, tenant_id, quote_id, "accepted")
+    return quote_response(deps, tenant_id, stored, api_base_url(router))
 
 
 @router.post(
@@ -87,7 +84,8 @@ def accept_quote(quote_id: str) -> QuoteResponse:
 def decline_quote(quote_id: str) -> QuoteResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)
-    return quote_response(deps, tenant_id, quotes.decide_quote(deps, tenant_id, quote_id, "declined"))
+    stored = quotes.decide_quote(deps, tenant_id, quote_id, "declined")
+    return quote_response(deps, tenant_id, stored, api_base_url(router))
 
 
 @router.post(

@@ -6,15 +6,16 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import tenant_of
 from invoicing.api.schemas import ERROR_RESPONSES
+from invoicing.bootstrap import from_environment
 from invoicing.domain.settings import TenantSettings
-from invoicing.services.dependencies import from_environment
+from invoicing.services import tenants
 
 router = Router()
 
 
 @router.get("/v1/settings", summary="Read the settings", tags=["settings"])
 def read_settings() -> TenantSettings:
-    return from_environment().tenants.settings(tenant_of(router))
+    return tenants.settings_of(from_environment(), tenant_of(router))
 
 
 @router.put(
@@ -25,5 +26,5 @@ def read_settings() -> TenantSettings:
     tags=["settings"],
 )
 def replace_settings(body: TenantSettings) -> TenantSettings:
-    from_environment().tenants.put_settings(tenant_of(router), body)
+    tenants.replace_settings(from_environment(), tenant_of(router), body)
     return body

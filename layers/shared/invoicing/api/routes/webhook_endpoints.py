@@ -15,9 +15,9 @@ from invoicing.api.schemas import (
     WebhookEndpointList,
     WebhookEndpointResponse,
 )
+from invoicing.bootstrap import from_environment
 from invoicing.domain.webhooks.endpoints import EndpointSettings, WebhookEndpoint
 from invoicing.services import webhooks
-from invoicing.services.dependencies import from_environment
 
 router = Router()
 
@@ -48,7 +48,7 @@ def create_endpoint(body: WebhookEndpointCreate) -> Response[dict[str, Any]]:
     "/v1/webhook-endpoints", summary="List webhook endpoints", responses=ERROR_RESPONSES, tags=["webhooks"]
 )
 def list_endpoints() -> WebhookEndpointList:
-    endpoints = from_environment().webhooks.endpoints(tenant_of(router))
+    endpoints = webhooks.list_endpoints(from_environment(), tenant_of(router))
     return WebhookEndpointList(data=[_response(endpoint) for endpoint in endpoints])
 
 
@@ -60,5 +60,5 @@ def list_endpoints() -> WebhookEndpointList:
     tags=["webhooks"],
 )
 def delete_endpoint(endpoint_id: str) -> Response[Any]:
-    from_environment().webhooks.delete_endpoint(tenant_of(router), endpoint_id)
+    webhooks.delete_endpoint(from_environment(), tenant_of(router), endpoint_id)
     return Response(status_code=204, body="")

@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.body import MAX_BODY_BYTES, PayloadTooLarge
 from invoicing.api.schemas import ERROR_RESPONSES, DeliveryReceipt
+from invoicing.bootstrap import from_environment
 from invoicing.services import webhooks
-from invoicing.services.dependencies import from_environment
 
 router = Router()
 

@@ -1,1 +1,2 @@
-"""Shop webhooks: how each provider signs its deliveries, and the order or refund each one carries."""
+"""Shop webhooks in the domain's terms: a tenant's endpoints, the orders and refunds a shop's events
+tell of (whichever shop), and the invoice and credit note they become, to the cent."""

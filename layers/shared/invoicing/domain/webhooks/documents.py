@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from invoicing.domain.documents import draft_document
 from invoicing.domain.errors import InvalidDocument
-from invoicing.domain.model import Document, DocumentContent, Line, Totals
+from invoicing.domain.model import Document, DocumentContent
 from invoicing.domain.money import minor_unit, round_money
+from invoicing.domain.parts import Line, Totals
 from invoicing.domain.totals import allocate
 from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, ShopRefund, UnreadableEvent
 

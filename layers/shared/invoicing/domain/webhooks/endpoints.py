@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from invoicing.domain.fields import Name
-from invoicing.domain.model import Contract, Language
+from invoicing.domain.parts import Contract, Language
 from invoicing.domain.webhooks.orders import Provider
 
 

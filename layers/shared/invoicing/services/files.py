@@ -10,8 +10,9 @@ import re
 from datetime import datetime
 from typing import Literal
 
-from invoicing.adapters.s3 import Disposition
-from invoicing.domain.model import E_INVOICE_TYPES, LEDGER_TYPES, Document, Language
+from invoicing.domain.model import AnyDocument
+from invoicing.domain.parts import Language
+from invoicing.services.ports import Disposition
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 Format = Literal["pdf", "html", "cii", "ubl"]
@@ -30,15 +31,15 @@ def stored_format(requested: DownloadFormat) -> Format:
     return "pdf" if requested == "facturx" else requested
 
 
-def is_e_invoice(document: Document) -> bool:
+def is_e_invoice(document: AnyDocument) -> bool:
     """Its PDF is a Factur-X one, and its CII and UBL XML are kept beside it."""
-    return document.type in E_INVOICE_TYPES and not document.is_draft
+    return document.kind.e_invoice and not document.is_draft
 
 
-def retained_until(document: Document, years: int) -> datetime | None:
+def retained_until(document: AnyDocument, years: int) -> datetime | None:
     """Until when the books' documents are kept unchangeable: their finalization plus `years`
     (quotes and proformas are not accounting documents and stay free)."""
-    if document.type not in LEDGER_TYPES or document.finalized_at is None:
+    if not document.kind.ledger or document.finalized_at is None:
         return None
     finalized = document.finalized_at
     try:
@@ -47,7 +48,7 @@ def retained_until(document: Document, years: int) -> datetime | None:
         return finalized.replace(year=finalized.year + years, day=28)
 
 
-def filename(document: Document, locale: Language, fmt: Format) -> str:
+def filename(document: AnyDocument, locale: Language, fmt: Format) -> str:
     """A file name safe in a Content-Disposition header: an imported document's number is the
     client's text, so anything but letters, digits, `.`, `_` and `-` becomes `-`."""
     base = _UNSAFE.sub("-", document.number or f"draft-{document.id}")
@@ -57,14 +58,14 @@ def filename(document: Document, locale: Language, fmt: Format) -> str:
     return f"{base}{suffix}.{fmt}"
 
 
-def document_key(tenant_id: str, document: Document, locale: Language, fmt: Format) -> str:
+def document_key(tenant_id: str, document: AnyDocument, locale: Language, fmt: Format) -> str:
     return f"tenants/{tenant_id}/documents/{document.id}/{filename(document, locale, fmt)}"
 
 
-def original_key(tenant_id: str, document: Document) -> str:
+def original_key(tenant_id: str, document: AnyDocument) -> str:
     """An imported document's original PDF, as the client gave it."""
     return f"tenants/{tenant_id}/documents/{document.id}/original.pdf"
 
 
-def preview_key(tenant_id: str, document: Document, locale: Language, fmt: Format) -> str:
+def preview_key(tenant_id: str, document: AnyDocument, locale: Language, fmt: Format) -> str:
     return f"previews/tenants/{tenant_id}/{document.id}/{locale}.{fmt}"

@@ -11,8 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from invoicing.domain.model import Address, Customer
-from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, UnreadableEvent, decimal_of, infer_rate
+from invoicing.domain.parts import Address, Customer
+from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, UnreadableEvent
+from invoicing.shops.amounts import decimal_of, infer_rate
 
 PAID_STATUSES = frozenset({"processing", "completed"})
 

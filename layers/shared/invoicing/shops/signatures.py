@@ -12,7 +12,7 @@ import base64
 import hashlib
 import hmac
 
-from invoicing.domain.errors import DomainError
+from invoicing.domain.errors import Unauthenticated
 
 STRIPE_TOLERANCE_SECONDS = 300
 SIGNATURE_HEADERS = {
@@ -23,8 +23,8 @@ SIGNATURE_HEADERS = {
 MAX_SIGNATURE_HEADER = 2048
 
 
-class SignatureRefused(DomainError):
-    """The delivery is not signed with the endpoint's secret (HTTP 401); nothing was recorded."""
+class SignatureRefused(Unauthenticated):
+    """The delivery is not signed with the endpoint's secret; nothing was recorded."""
 
     code = "signature_invalid"
 

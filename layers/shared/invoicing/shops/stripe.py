@@ -12,16 +12,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from invoicing.domain.model import Address, Customer
-from invoicing.domain.webhooks.orders import (
-    OrderLine,
-    ShopOrder,
-    ShopRefund,
-    UnreadableEvent,
-    decimal_of,
-    from_minor,
-    infer_rate,
-)
+from invoicing.domain.parts import Address, Customer
+from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, ShopRefund, UnreadableEvent
+from invoicing.shops.amounts import decimal_of, from_minor, infer_rate
 
 
 def _object(event: dict[str, Any]) -> dict[str, Any]:

@@ -11,14 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from invoicing.domain.model import Address, Customer
-from invoicing.domain.webhooks.orders import (
-    OrderLine,
-    ShopOrder,
-    ShopRefund,
-    UnreadableEvent,
-    decimal_of,
-)
+from invoicing.domain.parts import Address, Customer
+from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, ShopRefund, UnreadableEvent
+from invoicing.shops.amounts import decimal_of
 
 
 def _day(value: object, field: str) -> date:

@@ -1,0 +1,21 @@
+"""The table's stream, as Lambda hands its records over: which changes are a document's."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from invoicing.adapters.dynamodb.table import tenant_pk
+from invoicing.services.ports import DocumentChange
+
+_TENANT = tenant_pk("")
+_DOCUMENT = "DOC#"
+
+
+def document_change(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> DocumentChange | None:
+    """The change a record's images (already deserialized) show, if the item is a document's."""
+    item = new or old or {}
+    pk, sk = str(item.get("pk", "")), str(item.get("sk", ""))
+    if not pk.startswith(_TENANT) or not sk.startswith(_DOCUMENT):
+        return None
+    return DocumentChange(pk.removeprefix(_TENANT), old or None, new or None)

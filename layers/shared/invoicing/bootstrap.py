@@ -1,0 +1,170 @@
+"""The composition root: the real adapters behind the services' ports, built from a function's
+environment. Handlers, the local stack and the CLI take their dependencies from here; the tests
+hand the services in-memory fakes instead.
+
+A function's environment holds only what its template entry gives it (the drafts function has no
+bucket), so the environment is validated once, at INIT, and each adapter is made when a use case
+first reaches for it.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from invoicing.adapters import aws
+from invoicing.adapters.dynamodb.customers import CustomerTable
+from invoicing.adapters.dynamodb.documents import DocumentTable
+from invoicing.adapters.dynamodb.listing import DocumentListing
+from invoicing.adapters.dynamodb.numbering import SeriesTable
+from invoicing.adapters.dynamodb.tenants import TenantTable
+from invoicing.adapters.dynamodb.unit_of_work import DynamoUnitOfWork
+from invoicing.adapters.dynamodb.webhooks import WebhookTable
+from invoicing.adapters.eventbridge import EventBus
+from invoicing.adapters.kms import SecretBox
+from invoicing.adapters.remote_files import RemoteFiles
+from invoicing.adapters.s3 import DocumentStore
+from invoicing.adapters.sqs import DeliveryQueue
+from invoicing.shops.deliveries import ShopDeliveries
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_kms import KMSClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
+
+    from invoicing.services.ports import Renderer
+
+
+class Clients(Protocol):
+    """Where the AWS clients come from: the `aws` module on AWS, or the local stack's moto."""
+
+    def dynamodb(self) -> DynamoDBClient: ...
+    def s3(self) -> S3Client: ...
+    def sqs(self) -> SQSClient: ...
+    def kms(self) -> KMSClient: ...
+    def events(self) -> EventBridgeClient: ...
+
+
+class MissingSetting(RuntimeError):
+    """The function reached for an adapter its template entry gives it no setting for."""
+
+
+class Environment(BaseModel):
+    """What the template gives a function, by the names it gives them."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    table_name: str | None = Field(default=None, alias="TABLE_NAME", min_length=3, max_length=255)
+    idempotency_table: str | None = Field(
+        default=None, alias="IDEMPOTENCY_TABLE", min_length=3, max_length=255
+    )
+    documents_bucket: str | None = Field(default=None, alias="DOCUMENTS_BUCKET", min_length=3, max_length=63)
+    event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME", min_length=1)
+    webhook_queue_url: str | None = Field(default=None, alias="WEBHOOK_QUEUE_URL", pattern=r"^https?://")
+    webhook_key_id: str | None = Field(default=None, alias="WEBHOOK_KEY_ID", min_length=1)
+    archive_retention_years: int = Field(default=10, alias="ARCHIVE_RETENTION_YEARS", ge=1, le=100)
+
+    def required(self, name: str) -> str:
+        value = getattr(self, name)
+        if not value:
+            alias = type(self).model_fields[name].alias
+            raise MissingSetting(f"this function has no {alias}: its template entry does not give it one")
+        return str(value)
+
+
+class AwsDependencies:
+    """Every port, on AWS (or on the local stack, when AWS_ENDPOINT_URL points at it)."""
+
+    def __init__(self, environment: Environment, clients: Clients = aws) -> None:
+        self.environment = environment
+        self._clients = clients
+
+    @cached_property
+    def _table(self) -> str:
+        return self.environment.required("table_name")
+
+    @cached_property
+    def documents(self) -> DocumentTable:
+        return DocumentTable(self._clients.dynamodb(), self._table)
+
+    @cached_property
+    def listing(self) -> DocumentListing:
+        return DocumentListing(self._clients.dynamodb(), self._table)
+
+    @cached_property
+    def numbering(self) -> SeriesTable:
+        return SeriesTable(self._clients.dynamodb(), self._table)
+
+    @cached_property
+    def customers(self) -> CustomerTable:
+        return CustomerTable(self._clients.dynamodb(), self._table)
+
+    @cached_property
+    def tenants(self) -> TenantTable:
+        return TenantTable(self._clients.dynamodb(), self._table)
+
+    @cached_property
+    def webhooks(self) -> WebhookTable:
+        return WebhookTable(self._clients.dynamodb(), self._table)
+
+    def unit_of_work(self, tenant_id: str) -> DynamoUnitOfWork:
+        return DynamoUnitOfWork(self._clients.dynamodb(), self._table, tenant_id)
+
+    @cached_property
+    def files(self) -> DocumentStore:
+        return DocumentStore(self._clients.s3(), self.environment.required("documents_bucket"))
+
+    @cached_property
+    def deliveries(self) -> DeliveryQueue:
+        return DeliveryQueue(self._clients.sqs(), self.environment.required("webhook_queue_url"))
+
+    @cached_property
+    def events(self) -> EventBus:
+        return EventBus(self._clients.events(), self.environment.required("event_bus_name"))
+
+    @cached_property
+    def secrets(self) -> SecretBox:
+        # Only the function that creates endpoints encrypts, so only it is given the key's id.
+        return SecretBox(self._clients.kms(), self.environment.webhook_key_id)
+
+    @cached_property
+    def remote_files(self) -> RemoteFiles:
+        return RemoteFiles()
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        # The renderer's libraries (xhtml2pdf, factur-x) are loaded on first use: a function that
+        # only sometimes renders (create: drafts) skips them at cold start.
+        from invoicing.rendering.renderer import DocumentRenderer  # noqa: PLC0415
+
+        return DocumentRenderer()
+
+    @cached_property
+    def shops(self) -> ShopDeliveries:
+        return ShopDeliveries()
+
+    @property
+    def retention_years(self) -> int:
+        return self.environment.archive_retention_years
+
+    @cached_property
+    def idempotency_store(self) -> DynamoDBPersistenceLayer:
+        """Where Powertools Idempotency keeps the first answer to each Idempotency-Key. Only the create
+        function deduplicates requests, so only it loads the idempotency package."""
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer  # noqa: PLC0415
+
+        return DynamoDBPersistenceLayer(
+            table_name=self.environment.required("idempotency_table"), boto3_client=self._clients.dynamodb()
+        )
+
+
+@cache
+def from_environment() -> AwsDependencies:
+    """The function's dependencies, made once per execution environment from its variables."""
+    return AwsDependencies(Environment.model_validate(dict(os.environ)))

@@ -1,0 +1,267 @@
+"""The parts documents are made of: the parties, the lines, the totals, and the references that
+link one document to another. Every part is a frozen contract that refuses unknown fields."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
+
+from invoicing.domain.fields import (
+    Amount,
+    Country,
+    LineTitle,
+    LongText,
+    Name,
+    Percent,
+    Quantity,
+    ShortText,
+    Siren,
+    Siret,
+    Unit,
+    UnitPrice,
+    VatNumber,
+    VatRate,
+)
+from invoicing.domain.vat import VAT_CODES, ZERO_RATED, VatCategory
+
+Language = Literal["fr", "en"]
+OperationNature = Literal["goods", "services", "mixed"]
+PaymentMethod = Literal["transfer", "card", "direct_debit", "check", "cash", "other", "refund"]
+LineKind = Literal["item", "section", "comment"]
+_T = TypeVar("_T")
+
+
+class Contract(BaseModel):
+    """Unknown fields are refused, so a client sending computed totals learns that they are computed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Address(Contract):
+    line1: Name
+    line2: Name | None = None
+    postal_code: ShortText
+    city: Name
+    country: Country = "FR"
+
+
+class Customer(Contract):
+    name: Name
+    email: EmailStr | None = Field(default=None, max_length=254)
+    address: Address | None = None
+    siren: Siren | None = None
+    siret: Siret | None = Field(
+        default=None, validate_default=True, description="The establishment invoiced."
+    )
+    vat_number: VatNumber | None = None
+
+    @field_validator("siret")
+    @classmethod
+    def _siret_of_siren(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _establishment_of(value, info.data.get("siren"))
+
+    @property
+    def is_business(self) -> bool:
+        """A customer with a company identifier is a business: B2B rules (terms cap, penalties) apply."""
+        return self.siren is not None or self.vat_number is not None
+
+
+class Discount(Contract):
+    type: Literal["percent", "amount"]
+    value: Amount
+
+    @field_validator("value")
+    @classmethod
+    def _percent_at_most_100(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        if info.data.get("type") == "percent" and value > 100:
+            raise ValueError("a percent discount is at most 100")
+        return value
+
+
+class Line(Contract):
+    kind: LineKind = "item"
+    title: LineTitle
+    description: LongText | None = None
+    quantity: Quantity = Decimal(1)
+    unit: Unit | None = None
+    unit_price: UnitPrice | None = Field(default=None, validate_default=True)
+    vat_rate: VatRate | None = Field(default=None, validate_default=True)
+    vat_category: VatCategory | None = Field(
+        default=None,
+        description="EN 16931 VAT category: S (standard), Z, E (exempt), AE (reverse charge), K (intra-EU "
+        "goods), G (export); S or E from the rate by default. A line may instead give "
+        "`vat_code`, a Pennylane-style alias of rate and category: FR_200, FR_100, FR_85, FR_55, FR_21, "
+        "FR_0, exempt, intracom, extracom, reverse_charge.",
+    )
+    discount: Discount | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _vat_code(cls, data: Any) -> Any:
+        """`vat_code` (such as FR_200 or intracom) stands for a rate and a category."""
+        if not isinstance(data, dict) or "vat_code" not in data:
+            return data
+        data = dict(data)
+        code = data.pop("vat_code")
+        if code not in VAT_CODES:
+            raise ValueError(f"vat_code must be one of {', '.join(VAT_CODES)}")
+        rate, category = VAT_CODES[code]
+        if data.get("vat_rate") is not None and Decimal(str(data["vat_rate"])) != rate:
+            raise ValueError(f"vat_code {code} is a rate of {rate} %, not {data['vat_rate']}")
+        return data | {"vat_rate": rate, "vat_category": category}
+
+    @field_validator("vat_category")
+    @classmethod
+    def _category_fits_rate(cls, value: VatCategory | None, info: ValidationInfo) -> VatCategory | None:
+        rate = info.data.get("vat_rate")
+        if value is not None and rate is not None and (value in ZERO_RATED) != (rate == 0):
+            raise ValueError(f"category {value} does not go with a rate of {rate} %")
+        return _text_only(value, info)
+
+    @field_validator("unit_price", "vat_rate")
+    @classmethod
+    def _required_on_items(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if info.data.get("kind", "item") == "item" and value is None:
+            raise ValueError(f"an item line needs a {info.field_name}")
+        return _text_only(value, info)
+
+    @field_validator("unit", "discount")
+    @classmethod
+    def _only_on_items(cls, value: Any, info: ValidationInfo) -> Any:
+        return _text_only(value, info)
+
+
+def _text_only(value: _T, info: ValidationInfo) -> _T:
+    kind = info.data.get("kind", "item")
+    if kind != "item" and value is not None:
+        raise ValueError(f"a {kind} line carries text only")
+    return value
+
+
+class PricedLine(Line):
+    total_excl_tax: Decimal | None = None
+
+
+class VatAmount(Contract):
+    category: VatCategory = "S"
+    rate: Decimal
+    base: Decimal
+    amount: Decimal
+
+
+class Totals(Contract):
+    subtotal_excl_tax: Decimal
+    discount: Decimal
+    total_excl_tax: Decimal
+    vat: list[VatAmount]
+    total_vat: Decimal
+    total_incl_tax: Decimal
+    amount_paid: Decimal
+    amount_credited: Decimal = Decimal(0)
+    amount_deposits: Decimal = Field(
+        default=Decimal(0), description="Deposit invoices deducted by this final invoice, incl. tax."
+    )
+    total_vat_eur: Decimal | None = Field(
+        default=None, description="The VAT in euros, for an invoice in another currency (BT-111)."
+    )
+    total_incl_tax_eur: Decimal | None = Field(default=None, description="Its total in euros, for reporting.")
+    rounding: Decimal = Field(
+        default=Decimal(0),
+        description="EN 16931 BT-114: what brings the amount due to what a shop charged, when its own "
+        "rounding of VAT differs from the per-rate computation; zero on documents made through the API.",
+    )
+    amount_due: Decimal
+
+    @property
+    def payable(self) -> Decimal:
+        """What the document asks to be paid before any payment or credit note (EN 16931 BT-115 at
+        issue): the total with the rounding amount, less the deposits a final invoice deducts."""
+        return self.total_incl_tax + self.rounding - self.amount_deposits
+
+
+class Seller(Contract):
+    """The tenant's legal identity, frozen into each finalized document."""
+
+    name: Name
+    legal_form: ShortText | None = None
+    share_capital: ShortText | None = None
+    address: Address
+    siren: Siren
+    siret: Siret | None = Field(default=None, description="The establishment that invoices.")
+    vat_number: VatNumber | None = None
+    email: EmailStr | None = Field(default=None, max_length=254)
+    phone: ShortText | None = None
+    legal_mentions: LongText | None = None
+    late_penalty_rate: Percent | None = None
+    vat_on_debits: bool = Field(
+        default=False,
+        description="The seller opted to pay VAT on debits (option pour le paiement de la taxe d'après les "
+        "débits): a mention of the 2026 reform, printed on its invoices of services.",
+    )
+
+    @field_validator("siret")
+    @classmethod
+    def _siret_of_siren(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _establishment_of(value, info.data.get("siren"))
+
+
+def _establishment_of(siret: str | None, siren: str | None) -> str | None:
+    """A SIRET is its company's SIREN followed by the establishment's number."""
+    if siret is not None and siren is not None and not siret.startswith(siren):
+        raise ValueError(f"the SIRET of SIREN {siren} starts with it")
+    return siret
+
+
+class Payment(Contract):
+    id: str
+    amount: Decimal
+    date: date
+    method: PaymentMethod
+    reference: ShortText | None = None
+    recorded_at: datetime
+
+
+class CreditNoteRef(Contract):
+    """A credit note as the invoice it corrects lists it."""
+
+    id: str
+    number: str
+    amount: Decimal
+    issue_date: date
+
+
+class CorrectedInvoice(Contract):
+    """The invoice a credit note corrects, as the credit note names it."""
+
+    id: str
+    number: str
+    issue_date: date
+
+
+class DepositRef(Contract):
+    """A deposit invoice as the final invoice that deducts it lists it."""
+
+    id: str
+    number: str
+    issue_date: date
+    amount_excl_tax: Decimal
+    amount: Decimal = Field(description="What the final invoice deducts: the deposit's total, incl. tax.")
+
+
+class DocumentRef(Contract):
+    """Another document, named by id and number (the quote an invoice came from)."""
+
+    id: str
+    number: str
+
+
+class QuoteInvoice(Contract):
+    """A document made from a quote: its final invoice, or a deposit of a percentage."""
+
+    id: str
+    type: Literal["invoice", "deposit"]
+    deposit_percent: Decimal | None = None
+    created_at: datetime

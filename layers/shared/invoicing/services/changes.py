@@ -1,0 +1,167 @@
+"""The changes a use case records in a unit of work, in the domain's terms.
+
+Each says what changes and what the use case read before deciding it (a version, the amounts
+settled), so that the store can refuse the change if that no longer holds; none carries a storage
+expression. A unit of work commits its changes together or not at all, and a refusal names the
+change whose expectation failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from invoicing.domain.kinds import Series
+from invoicing.domain.model import AnyDocument, Document, QuoteStatus
+from invoicing.domain.numbering import CounterState
+from invoicing.domain.parts import QuoteInvoice
+from invoicing.domain.quotes import Decision
+
+
+@dataclass(frozen=True)
+class DocumentCreated:
+    """A new document, a draft or created final; refused if its id was ever taken."""
+
+    document: AnyDocument
+
+
+@dataclass(frozen=True)
+class DraftReplaced:
+    """The draft, still at `version`, replaced by its revision."""
+
+    document: AnyDocument
+    version: int
+
+
+@dataclass(frozen=True)
+class DraftDeleted:
+    """The draft, still at `version`, deleted."""
+
+    document_id: str
+    version: int
+
+
+@dataclass(frozen=True)
+class DocumentFinalized:
+    """The frozen document, replacing its draft still at `draft_version`, or created final (None)."""
+
+    document: AnyDocument
+    draft_version: int | None
+
+
+@dataclass(frozen=True)
+class SeriesAdvanced:
+    """The series' counter moves from `previous` to `following` for `number`, under the lease that
+    `lease_owner` holds (which the move gives back)."""
+
+    series: Series
+    previous: CounterState
+    following: CounterState
+    number: str
+    lease_owner: str
+
+
+@dataclass(frozen=True)
+class NumberReserved:
+    """`number` belongs to the document: no other can ever hold it."""
+
+    number: str
+    document_id: str
+
+
+@dataclass(frozen=True)
+class DocumentRendered:
+    """The document's files are written in `locale`."""
+
+    document_id: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class SettlementChanged:
+    """What is paid and credited on a finalized document went from `before` (as read) to `after`:
+    a payment recorded or removed, a credit note (and a shop's refund) added."""
+
+    before: Document
+    after: Document
+
+
+@dataclass(frozen=True)
+class DepositDeducted:
+    """The deposit invoice, as read, is deducted by the final invoice `final_id`."""
+
+    deposit: Document
+    final_id: str
+
+
+@dataclass(frozen=True)
+class ProformaConverted:
+    """The proforma, still at `version`, became the invoice `invoice_id`."""
+
+    proforma_id: str
+    version: int
+    invoice_id: str
+
+
+@dataclass(frozen=True)
+class QuoteDecided:
+    """The customer's decision on the quote, still at `version`."""
+
+    quote_id: str
+    version: int
+    decision: Decision
+    at: datetime
+
+
+@dataclass(frozen=True)
+class QuoteInvoiced:
+    """A document made from the quote, still at `version`, which is `status` afterwards."""
+
+    quote_id: str
+    version: int
+    link: QuoteInvoice
+    status: QuoteStatus
+
+
+@dataclass(frozen=True)
+class QuoteInvoiceWithdrawn:
+    """The draft made from the quote is gone: the quote forgets it, and is `status` again if given."""
+
+    quote_id: str
+    document_id: str
+    status: QuoteStatus | None
+
+
+@dataclass(frozen=True)
+class OrderReserved:
+    """One of the ids a shop names an order (or refund) by leads to its document."""
+
+    order_key: str
+    document_id: str
+
+
+@dataclass(frozen=True)
+class ExternalRefReserved:
+    """An imported document's own number: imported once per tenant."""
+
+    external_ref: str
+    document_id: str
+
+
+Change = (
+    DocumentCreated
+    | DraftReplaced
+    | DraftDeleted
+    | DocumentFinalized
+    | SeriesAdvanced
+    | NumberReserved
+    | DocumentRendered
+    | SettlementChanged
+    | DepositDeducted
+    | ProformaConverted
+    | QuoteDecided
+    | QuoteInvoiced
+    | QuoteInvoiceWithdrawn
+    | OrderReserved
+    | ExternalRefReserved
+)
