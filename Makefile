@@ -32,6 +32,7 @@ lint: install
 	$(BIN)/mypy
 	for handler in functions/*/app.py; do $(BIN)/mypy "$$handler" || exit 1; done
 	$(BIN)/cfn-lint template.yaml
+	$(BIN)/lint-imports
 	$(BIN)/python -m invoicing.api.openapi_build --check
 
 # The Lambda runtime's Python (pyenv's 3.13 here): the tests that need no local stack.

@@ -12,7 +12,7 @@ from typing import Any
 from bench.stats import percentile, timed
 from devserver.stack import LocalStack
 from invoicing.services.tenants import create_tenant
-from tests.integration.conftest import Client, new_client
+from tests.support.http import Client, new_client
 
 SAMPLES = 100
 LISTED = 250

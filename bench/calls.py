@@ -13,20 +13,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
-from moto import mock_aws
-
-from devserver.resources import create_resources
-from tests.handlers.conftest import (
-    PREFIX,
+from tests.support.lambdas import (
     SELLER_SETTINGS,
-    TEMPLATE,
     Api,
     counting_aws_calls,
+    moto_resources,
     new_tenant,
+    pay,
     sample_event,
+    use_moto_environment,
 )
-from tests.handlers.test_payments import pay
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 QUOTE = json.loads(sample_event("create_quote")["body"])
@@ -80,8 +76,8 @@ def _describe(calls: Counter[str]) -> str:
 
 def measure() -> list[tuple[str, str, str, str]]:
     rows = []
-    with mock_aws():
-        create_resources(TEMPLATE, boto3.client, prefix=PREFIX)
+    use_moto_environment()
+    with moto_resources():
         api = Api(new_tenant())
         api.put_settings(json.loads(SELLER_SETTINGS))
         api.finalize(api.create(INVOICE, headers={}).json()["id"])  # the series exists, the caches are warm

@@ -15,8 +15,8 @@ from bench.stats import timed
 from devserver.stack import LocalStack
 from invoicing.services.shop_documents import document_id_of
 from invoicing.shops.signatures import sign_base64_hmac
-from tests.integration.conftest import INVOICE, Client, new_client
-from tests.shop_events import shopify_order
+from tests.support.http import INVOICE, Client, new_client
+from tests.support.shop_events import shopify_order
 
 SECRET = "shpss_bench_secret"
 LATENCY_SAMPLES = 20

@@ -8,7 +8,7 @@ import pytest
 
 from invoicing.bootstrap import from_environment
 from invoicing.services.tenants import create_tenant, hash_api_key
-from tests.handlers.conftest import context, handler_module, sample_event
+from tests.support.lambdas import context, handler_module, sample_event
 
 
 def authorize(authorization: str | None) -> dict:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import boto3
 import pytest
 
-from tests.handlers.conftest import Api, api_event, new_tenant, sample_event
+from tests.support.lambdas import Api, api_event, new_tenant, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 

@@ -8,9 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
-from tests.handlers.conftest import Api, new_tenant, sample_event
-from tests.handlers.test_download_invoice import object_at
-from tests.handlers.test_payments import pay
+from tests.support.lambdas import Api, new_tenant, object_at, pay, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])  # 49.90 at 20 %, 3 x 12.50 -10 % at 5.5 %: 95.49
 YEAR = datetime.now(ZoneInfo("Europe/Paris")).year

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.handlers.conftest import Api, new_tenant, sample_event
+from tests.support.lambdas import Api, new_tenant, sample_event
 
 CUSTOMER = json.loads(sample_event("create_customer")["body"])
 INVOICE = json.loads(sample_event("create_invoice")["body"])

@@ -2,27 +2,17 @@
 
 import io
 import json
-import os
 from datetime import datetime
 from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo
 
-import boto3
 from pypdf import PdfReader
 
-from tests.handlers.conftest import Api, sample_event
+from tests.support.lambdas import Api, object_at, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 TODAY = datetime.now(ZoneInfo("Europe/Paris")).date()  # the tenant's calendar, not the machine's
 YEAR = TODAY.year
-
-
-def object_at(url: str) -> bytes:
-    """The S3 object a presigned link names (moto accepts any signature, so the URL is checked apart)."""
-    path = urlparse(url).path.lstrip("/")
-    bucket = os.environ["DOCUMENTS_BUCKET"]
-    key = path.split(f"{bucket}/", 1)[1] if path.startswith(bucket) else path
-    return boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
 
 
 def pdf_text(data: bytes) -> str:

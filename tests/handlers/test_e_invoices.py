@@ -14,8 +14,8 @@ import pytest
 from botocore.exceptions import ClientError
 from pypdf import PdfReader
 
-from tests.einvoice_checks import fonts_embedded, schematron_failures, xsd_errors
-from tests.handlers.conftest import Api, sample_event
+from tests.support.einvoice_checks import fonts_embedded, schematron_failures, xsd_errors
+from tests.support.lambdas import Api, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from invoicing.adapters import aws as clients
-from tests.handlers.conftest import Api, new_tenant, sample_event
+from tests.support.lambdas import Api, new_tenant, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 CHANGES = json.loads(sample_event("update_draft")["body"])

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from invoicing.adapters import aws as clients
-from tests.handlers.conftest import Api, sample_event
+from tests.support.lambdas import Api, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 YEAR = datetime.now(ZoneInfo("Europe/Paris")).year

@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from invoicing.domain.fec import COLUMNS
-from tests.handlers.conftest import Api, api_event, sample_event
+from tests.support.lambdas import Api, api_event, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 PDF = base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.handlers.conftest import Api, api_event, sample_event
+from tests.support.lambdas import Api, api_event, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 GERMAN_BUYER = {

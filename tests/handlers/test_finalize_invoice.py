@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import boto3
 
-from tests.handlers.conftest import SELLER_SETTINGS, Api, new_tenant, sample_event
+from tests.support.lambdas import SELLER_SETTINGS, Api, new_tenant, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 TODAY = datetime.now(ZoneInfo("Europe/Paris")).date()  # the tenant's calendar, not the machine's

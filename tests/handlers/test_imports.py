@@ -13,8 +13,8 @@ import pytest
 
 from invoicing.adapters.remote_files import RemoteFiles
 from invoicing.bootstrap import from_environment
-from tests.handlers.conftest import Api, api_event, new_tenant, sample_event
-from tests.https_files import PDF, https_file_server
+from tests.support.https_files import PDF, https_file_server
+from tests.support.lambdas import Api, api_event, new_tenant, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 IMPORT = INVOICE | {

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.handlers.conftest import Api, new_tenant, sample_event
+from tests.support.lambdas import Api, new_tenant, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 TODAY = datetime.now(ZoneInfo("Europe/Paris")).date()

@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from invoicing.bootstrap import from_environment
-from tests.handlers.conftest import REGION, Api, api_event, context, handler_module, sample_event
+from tests.support.lambdas import REGION, Api, api_event, context, handler_module, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 # moto answers stream calls only at the service's own host, not at an account-based endpoint.

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.handlers.conftest import Api, api_event, new_tenant, sample_event
+from tests.support.lambdas import Api, api_event, new_tenant, pay, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 TODAY = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
@@ -16,15 +16,6 @@ def finalized(api: Api) -> str:
     invoice_id = api.create(INVOICE, headers={}).json()["id"]
     assert api.finalize(invoice_id).status == 200
     return invoice_id
-
-
-def pay(api: Api, invoice_id: str, amount: str, **fields):
-    body = {"amount": amount, "date": TODAY, "method": "transfer"} | fields
-    return api.call(
-        "payments",
-        api_event("record_payment", tenant=api.tenant, invoice_id=invoice_id, body=body)
-        | {"path": f"/v1/invoices/{invoice_id}/payments"},
-    )
 
 
 def remove(api: Api, invoice_id: str, payment_id: str):

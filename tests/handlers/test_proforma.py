@@ -5,9 +5,7 @@ import json
 
 from pypdf import PdfReader
 
-from tests.handlers.conftest import Api, new_tenant, sample_event
-from tests.handlers.test_download_invoice import object_at
-from tests.handlers.test_payments import pay
+from tests.support.lambdas import Api, new_tenant, object_at, pay, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.handlers.conftest import Api, new_tenant, sample_event
+from tests.support.lambdas import Api, new_tenant, sample_event
 
 QUOTE = json.loads(sample_event("create_quote")["body"])  # 2 400 + 2 x 350, all at 20 %: 3 720 incl. VAT
 

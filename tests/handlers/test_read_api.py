@@ -3,7 +3,7 @@
 import json
 
 from invoicing.api.openapi_build import render
-from tests.handlers.conftest import SELLER_SETTINGS, Api, api_event, new_tenant
+from tests.support.lambdas import SELLER_SETTINGS, Api, api_event, new_tenant
 
 
 def test_settings_default_until_replaced(aws):

@@ -13,9 +13,8 @@ import pytest
 
 from invoicing.adapters.dynamodb.table import key, tenant_pk
 from invoicing.shops.signatures import sign_stripe
-from tests.handlers.conftest import Api, api_event
-from tests.handlers.webhooks_support import create_endpoint, deliver, process_queue
-from tests.shop_events import (
+from tests.support.lambdas import Api, api_event
+from tests.support.shop_events import (
     shopify_order,
     shopify_refund,
     stripe_charge_refunded,
@@ -23,6 +22,7 @@ from tests.shop_events import (
     stripe_invoice_paid,
     woocommerce_order,
 )
+from tests.support.webhooks import create_endpoint, deliver, process_queue
 
 SECRET = "whsec_test_0123456789abcdef"
 ORDER = shopify_order(

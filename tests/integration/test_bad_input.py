@@ -5,7 +5,7 @@ import json
 import pytest
 import requests
 
-from tests.integration.conftest import INVOICE, Client, new_client
+from tests.support.http import INVOICE, Client, new_client
 
 LINE = INVOICE["lines"][0]
 

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tests.integration.conftest import INVOICE, Client
+from tests.support.http import INVOICE, Client
 
 YEAR = datetime.now(ZoneInfo("Europe/Paris")).year
 DRAFTS = 200

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tests.integration.conftest import INVOICE, Client
+from tests.support.http import INVOICE, Client
 
 TODAY = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
 

@@ -1,6 +1,6 @@
 """Each state transition of a document over HTTP, allowed and refused."""
 
-from tests.integration.conftest import Client
+from tests.support.http import Client
 
 
 def test_draft_edited_then_finalized_then_frozen(client: Client):

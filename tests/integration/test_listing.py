@@ -2,7 +2,7 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.integration.conftest import Client
+from tests.support.http import Client
 
 DOCUMENTS = 250
 

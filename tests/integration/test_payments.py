@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from tests.integration.conftest import Client
+from tests.support.http import Client
 
 TODAY = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
 WRITERS = 16

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import requests
 from pypdf import PdfReader
 
-from tests.integration.conftest import Client
+from tests.support.http import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 QUOTE = json.loads(json.loads((ROOT / "events" / "create_quote.json").read_text())["body"])

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import requests
 from pypdf import PdfReader
 
-from tests.integration.conftest import INVOICE, Client
+from tests.support.http import INVOICE, Client
 
 YEAR = datetime.now(ZoneInfo("Europe/Paris")).year
 

@@ -15,8 +15,8 @@ from typing import Any
 import requests
 
 from invoicing.shops.signatures import sign_base64_hmac
-from tests.integration.conftest import Client
-from tests.shop_events import shopify_order, shopify_refund
+from tests.support.http import Client
+from tests.support.shop_events import shopify_order, shopify_refund
 
 SECRET = "shpss_integration_secret"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from invoicing.adapters.remote_files import FileRefused, RemoteFiles, is_public_address
-from tests.https_files import PDF, FileServer, https_file_server
+from tests.support.https_files import PDF, FileServer, https_file_server
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from invoicing.einvoice.cii import NAMESPACES, cii_xml
 from invoicing.einvoice.pdf import facturx_pdf
 from invoicing.einvoice.ubl import ubl_xml
 from invoicing.rendering import render_html, render_pdf
-from tests.einvoice_checks import fonts_embedded, schematron_failures, xsd_errors
+from tests.support.einvoice_checks import fonts_embedded, schematron_failures, xsd_errors
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 SELLER = Seller.model_validate(

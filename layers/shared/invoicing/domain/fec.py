@@ -18,6 +18,7 @@ from typing import Final
 
 from invoicing.domain.errors import StateConflict
 from invoicing.domain.kinds import KINDS, DocumentType
+from invoicing.domain.model import Document
 
 COLUMNS: Final = (
     "JournalCode",
@@ -67,6 +68,29 @@ class LedgerDocument:
     deposits: tuple[tuple[str, Decimal, Decimal], ...] = field(default_factory=tuple)
     exchange_rate: Decimal | None = None  # euros for one unit of `currency`
     operation_nature: str | None = None  # goods go to 707, services (and the rest) to 706
+
+
+def ledger_document(document: Document) -> LedgerDocument | None:
+    """What the books hold of a document: None until it is finalized, and for what is not in them."""
+    if not document.kind.ledger or document.finalized_at is None:
+        return None
+    if document.number is None or document.issue_date is None:
+        raise StateConflict(f"{document.id} is finalized without its number", code="not_finalized")
+    totals = document.totals
+    return LedgerDocument(
+        type=document.type,
+        number=document.number,
+        issue_date=document.issue_date,
+        validated_on=document.finalized_at.date(),
+        customer_name=document.customer.name,
+        currency=document.currency,
+        total_incl_tax=totals.total_incl_tax,
+        vat=tuple((vat.rate, vat.base, vat.amount) for vat in totals.vat),
+        rounding=totals.rounding,
+        deposits=tuple((ref.number, ref.amount_excl_tax, ref.amount) for ref in document.deposits),
+        exchange_rate=document.exchange_rate,
+        operation_nature=document.operation_nature,
+    )
 
 
 @dataclass(frozen=True)

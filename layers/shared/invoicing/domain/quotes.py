@@ -63,7 +63,7 @@ def status_once_invoiced(quote: Quote, link: QuoteInvoice) -> QuoteStatus:
 def status_once_withdrawn(draft: Document) -> QuoteStatus | None:
     """Deleting the draft of its final invoice makes the quote accepted again, free to be invoiced;
     deleting a deposit's only gives its percentage back."""
-    return "accepted" if draft.type == "invoice" else None
+    return None if draft.kind.deposit else "accepted"
 
 
 def _reference(quote: Quote) -> DocumentRef:

@@ -13,7 +13,8 @@ import zlib
 from typing import TYPE_CHECKING, Any
 
 from invoicing.adapters.dynamodb.table import document_sk, from_item, key, tenant_pk, to_item
-from invoicing.domain.kinds import Resource
+from invoicing.domain.fec import ledger_document
+from invoicing.domain.kinds import KINDS, Resource
 from invoicing.domain.model import AnyDocument, Document, Quote
 from invoicing.domain.payments import settled
 from invoicing.services.ports import Stored, TooLarge
@@ -48,7 +49,7 @@ def stored_document(values: dict[str, Any]) -> AnyDocument:
     """The document an item holds: its body with what was recorded beside it since it was frozen."""
     fields = json.loads(zlib.decompress(bytes(values["body"])))
     fields["status"] = values["status"]
-    if values["type"] == "quote":
+    if KINDS[values["type"]].resource == "quotes":
         return Quote.model_validate(
             fields
             | {
@@ -114,19 +115,19 @@ def document_item(tenant_id: str, document: AnyDocument, *, version: int) -> dic
 def ledger_summary(document: AnyDocument) -> str | None:
     """What the FEC export reads of a finalized document, kept in the listing index so that a year's
     sales journal is one Query and no document body is read."""
-    if not isinstance(document, Document) or not document.kind.ledger or document.finalized_at is None:
+    ledger = ledger_document(document) if isinstance(document, Document) else None
+    if ledger is None:
         return None
-    totals = document.totals
     return json.dumps(
         {
-            "vat": [[str(vat.rate), str(vat.base), str(vat.amount)] for vat in totals.vat],
-            "rounding": str(totals.rounding),
+            "vat": [[str(rate), str(base), str(amount)] for rate, base, amount in ledger.vat],
+            "rounding": str(ledger.rounding),
             "deposits": [
-                [ref.number, str(ref.amount_excl_tax), str(ref.amount)] for ref in document.deposits
+                [number, str(excluded), str(included)] for number, excluded, included in ledger.deposits
             ],
-            "validated_on": document.finalized_at.date().isoformat(),
-            "exchange_rate": str(document.exchange_rate) if document.exchange_rate else None,
-            "operation_nature": document.operation_nature,
+            "validated_on": ledger.validated_on.isoformat(),
+            "exchange_rate": str(ledger.exchange_rate) if ledger.exchange_rate else None,
+            "operation_nature": ledger.operation_nature,
         }
     )
 

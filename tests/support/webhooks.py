@@ -11,7 +11,7 @@ import boto3
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from invoicing.shops.signatures import SIGNATURE_HEADERS, sign
-from tests.handlers.conftest import Api, Response, api_event, context, handler_module, sample_event
+from tests.support.lambdas import Api, Response, api_event, context, handler_module, sample_event
 
 SAMPLE = {
     "stripe": "webhook_stripe_invoice_paid",

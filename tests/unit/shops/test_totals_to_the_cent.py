@@ -11,7 +11,7 @@ import pytest
 from invoicing.domain.webhooks.documents import credit_note_from_refund, invoice_from_order
 from invoicing.domain.webhooks.orders import ShopOrder, UnreadableEvent
 from invoicing.shops import shopify, stripe, woocommerce
-from tests.shop_events import (
+from tests.support.shop_events import (
     shopify_order,
     shopify_refund,
     stripe_charge_refunded,

@@ -1,0 +1,1 @@
+"""Builders, fakes and clients the tests share; conftest files hold only fixtures."""

@@ -1,0 +1,1 @@
+"""The use cases, run against in-memory fakes of every port."""
