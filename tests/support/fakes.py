@@ -12,7 +12,7 @@ import base64
 import json
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -197,8 +197,8 @@ class FakeUnitOfWork:
                 store.counters[(tenant, series)] = Counter(following)
             case DocumentRendered(document_id=document_id, locale=locale):
                 stored = store.documents[(tenant, document_id)]
-                store.documents[(tenant, document_id)] = replace(
-                    stored, rendered_locales=stored.rendered_locales | {locale}
+                store.documents[(tenant, document_id)] = stored._replace(
+                    rendered_locales=stored.rendered_locales | {locale}
                 )
             case SettlementChanged(after=after):
                 self._update(after.id, lambda document: after)
@@ -469,7 +469,7 @@ class FakeWebhooks:
         error: str | None = None,
     ) -> None:
         key = (tenant_id, delivery.provider, delivery.delivery_id)
-        self.deliveries[key] = replace(delivery, status=status, document_id=document_id)
+        self.deliveries[key] = delivery._replace(status=status, document_id=document_id)
         self.outcomes[key] = error
 
     def order_document(self, tenant_id: str, keys: tuple[str, ...]) -> str | None:

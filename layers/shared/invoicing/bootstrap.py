@@ -3,8 +3,9 @@ environment. Handlers, the local stack and the CLI take their dependencies from 
 hand the services in-memory fakes instead.
 
 A function's environment holds only what its template entry gives it (the drafts function has no
-bucket), so the environment is validated once, at INIT, and each adapter is made when a use case
-first reaches for it.
+bucket), so the environment is validated once, at INIT, and each adapter is made, its module
+loaded, when a use case first reaches for it: a function pays at cold start only for the adapters
+its routes use (the authorizer, for one, loads the tenants' table alone).
 """
 
 from __future__ import annotations
@@ -16,19 +17,6 @@ from typing import TYPE_CHECKING, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from invoicing.adapters import aws
-from invoicing.adapters.dynamodb.customers import CustomerTable
-from invoicing.adapters.dynamodb.documents import DocumentTable
-from invoicing.adapters.dynamodb.listing import DocumentListing
-from invoicing.adapters.dynamodb.numbering import SeriesTable
-from invoicing.adapters.dynamodb.tenants import TenantTable
-from invoicing.adapters.dynamodb.unit_of_work import DynamoUnitOfWork
-from invoicing.adapters.dynamodb.webhooks import WebhookTable
-from invoicing.adapters.eventbridge import EventBus
-from invoicing.adapters.kms import SecretBox
-from invoicing.adapters.remote_files import RemoteFiles
-from invoicing.adapters.s3 import DocumentStore
-from invoicing.adapters.sqs import DeliveryQueue
-from invoicing.shops.deliveries import ShopDeliveries
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
@@ -38,7 +26,20 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
 
-    from invoicing.services.ports import Renderer
+    from invoicing.adapters.dynamodb.customers import CustomerTable
+    from invoicing.adapters.dynamodb.documents import DocumentTable
+    from invoicing.adapters.dynamodb.listing import DocumentListing
+    from invoicing.adapters.dynamodb.numbering import SeriesTable
+    from invoicing.adapters.dynamodb.tenants import TenantTable
+    from invoicing.adapters.dynamodb.unit_of_work import DynamoUnitOfWork
+    from invoicing.adapters.dynamodb.webhooks import WebhookTable
+    from invoicing.adapters.eventbridge import EventBus
+    from invoicing.adapters.kms import SecretBox
+    from invoicing.adapters.remote_files import RemoteFiles
+    from invoicing.adapters.s3 import DocumentStore
+    from invoicing.adapters.sqs import DeliveryQueue
+    from invoicing.rendering.renderer import DocumentRenderer
+    from invoicing.shops.deliveries import ShopDeliveries
 
 
 class Clients(Protocol):
@@ -91,62 +92,88 @@ class AwsDependencies:
 
     @cached_property
     def documents(self) -> DocumentTable:
+        from invoicing.adapters.dynamodb.documents import DocumentTable  # noqa: PLC0415
+
         return DocumentTable(self._clients.dynamodb(), self._table)
 
     @cached_property
     def listing(self) -> DocumentListing:
+        from invoicing.adapters.dynamodb.listing import DocumentListing  # noqa: PLC0415
+
         return DocumentListing(self._clients.dynamodb(), self._table)
 
     @cached_property
     def numbering(self) -> SeriesTable:
+        from invoicing.adapters.dynamodb.numbering import SeriesTable  # noqa: PLC0415
+
         return SeriesTable(self._clients.dynamodb(), self._table)
 
     @cached_property
     def customers(self) -> CustomerTable:
+        from invoicing.adapters.dynamodb.customers import CustomerTable  # noqa: PLC0415
+
         return CustomerTable(self._clients.dynamodb(), self._table)
 
     @cached_property
     def tenants(self) -> TenantTable:
+        from invoicing.adapters.dynamodb.tenants import TenantTable  # noqa: PLC0415
+
         return TenantTable(self._clients.dynamodb(), self._table)
 
     @cached_property
     def webhooks(self) -> WebhookTable:
+        from invoicing.adapters.dynamodb.webhooks import WebhookTable  # noqa: PLC0415
+
         return WebhookTable(self._clients.dynamodb(), self._table)
 
     def unit_of_work(self, tenant_id: str) -> DynamoUnitOfWork:
+        from invoicing.adapters.dynamodb.unit_of_work import DynamoUnitOfWork  # noqa: PLC0415
+
         return DynamoUnitOfWork(self._clients.dynamodb(), self._table, tenant_id)
 
     @cached_property
     def files(self) -> DocumentStore:
+        from invoicing.adapters.s3 import DocumentStore  # noqa: PLC0415
+
         return DocumentStore(self._clients.s3(), self.environment.required("documents_bucket"))
 
     @cached_property
     def deliveries(self) -> DeliveryQueue:
+        from invoicing.adapters.sqs import DeliveryQueue  # noqa: PLC0415
+
         return DeliveryQueue(self._clients.sqs(), self.environment.required("webhook_queue_url"))
 
     @cached_property
     def events(self) -> EventBus:
+        from invoicing.adapters.eventbridge import EventBus  # noqa: PLC0415
+
         return EventBus(self._clients.events(), self.environment.required("event_bus_name"))
 
     @cached_property
     def secrets(self) -> SecretBox:
+        from invoicing.adapters.kms import SecretBox  # noqa: PLC0415
+
         # Only the function that creates endpoints encrypts, so only it is given the key's id.
         return SecretBox(self._clients.kms(), self.environment.webhook_key_id)
 
     @cached_property
     def remote_files(self) -> RemoteFiles:
+        from invoicing.adapters.remote_files import RemoteFiles  # noqa: PLC0415
+
         return RemoteFiles()
 
     @cached_property
-    def renderer(self) -> Renderer:
-        # The renderer's libraries (xhtml2pdf, factur-x) are loaded on first use: a function that
-        # only sometimes renders (create: drafts) skips them at cold start.
+    def renderer(self) -> DocumentRenderer:
+        # The heaviest of all (xhtml2pdf, factur-x): a function that only sometimes renders (create:
+        # drafts) skips it at cold start.
         from invoicing.rendering.renderer import DocumentRenderer  # noqa: PLC0415
 
         return DocumentRenderer()
 
     @cached_property
     def shops(self) -> ShopDeliveries:
+        from invoicing.shops.deliveries import ShopDeliveries  # noqa: PLC0415
+
         return ShopDeliveries()
 
     @property

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from invoicing.adapters.remote_files import FileRefused, RemoteFiles, is_public_address
+from invoicing.adapters.remote_files import RemoteFiles, is_public_address
+from invoicing.services.ports import FileRefused
 from tests.support.https_files import PDF, FileServer, https_file_server
 
 

@@ -108,14 +108,3 @@ def test_a_document_too_large_to_store_is_the_clients_to_shorten(deps: FakeDepen
         invoices.create_invoice(deps, tenant, invoice_body(notes="x" * 3_000))
     assert refused.value.field == "lines"
     assert deps.store.documents == {}
-
-
-def test_finalize_check_lists_what_finalizing_would_refuse(deps: FakeDependencies, tenant: str):
-    draft = invoices.create_invoice(deps, tenant, invoice_body())
-    check = invoices.finalize_check(deps, tenant, draft.document.id)
-    assert check.finalizable
-    exempt = invoices.create_invoice(
-        deps, tenant, invoice_body(lines=[{"title": "Formation", "unit_price": "100", "vat_rate": "0"}])
-    )
-    blocked = invoices.finalize_check(deps, tenant, exempt.document.id)
-    assert [problem.code for problem in blocked.blocking] == ["vat_exemption_missing"]

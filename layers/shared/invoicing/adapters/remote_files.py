@@ -19,19 +19,13 @@ from urllib.parse import urlsplit
 import urllib3
 from urllib3.exceptions import HTTPError
 
-from invoicing.domain.errors import DomainError
+from invoicing.services.ports import FileRefused
 
 Resolver = Callable[[str, int], list[str]]
 FIELD = "file_url"
 MAX_BYTES = 10 * 1024 * 1024
 TIMEOUT_SECONDS = 10.0
 _CHUNK = 64 * 1024
-
-
-class FileRefused(DomainError):
-    """The URL or what it served cannot be taken (HTTP 422 on the field that named it)."""
-
-    code = "file_refused"
 
 
 def resolve_host(host: str, port: int) -> list[str]:

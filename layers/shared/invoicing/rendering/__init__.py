@@ -1,4 +1,5 @@
-"""Documents rendered to HTML and PDF from one template. Imported only by functions that render."""
+"""Documents rendered to HTML and PDF from one template, and the services' Renderer port over it and
+the e-invoice syntaxes. It imports the domain and `einvoice`; only functions that render load it."""
 
 from invoicing.rendering.html import render_html
 from invoicing.rendering.pdf import render_pdf

@@ -1,4 +1,4 @@
-"""The changes a use case records in a unit of work, in the domain's terms.
+"""The changes a use case records in a unit of work, in the domain's terms (immutable records).
 
 Each says what changes and what the use case read before deciding it (a version, the amounts
 settled), so that the store can refuse the change if that no longer holds; none carries a storage
@@ -8,8 +8,8 @@ change whose expectation failed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from invoicing.domain.kinds import Series
 from invoicing.domain.model import AnyDocument, Document, QuoteStatus
@@ -18,39 +18,34 @@ from invoicing.domain.parts import QuoteInvoice
 from invoicing.domain.quotes import Decision
 
 
-@dataclass(frozen=True)
-class DocumentCreated:
+class DocumentCreated(NamedTuple):
     """A new document, a draft or created final; refused if its id was ever taken."""
 
     document: AnyDocument
 
 
-@dataclass(frozen=True)
-class DraftReplaced:
+class DraftReplaced(NamedTuple):
     """The draft, still at `version`, replaced by its revision."""
 
     document: AnyDocument
     version: int
 
 
-@dataclass(frozen=True)
-class DraftDeleted:
+class DraftDeleted(NamedTuple):
     """The draft, still at `version`, deleted."""
 
     document_id: str
     version: int
 
 
-@dataclass(frozen=True)
-class DocumentFinalized:
+class DocumentFinalized(NamedTuple):
     """The frozen document, replacing its draft still at `draft_version`, or created final (None)."""
 
     document: AnyDocument
     draft_version: int | None
 
 
-@dataclass(frozen=True)
-class SeriesAdvanced:
+class SeriesAdvanced(NamedTuple):
     """The series' counter moves from `previous` to `following` for `number`, under the lease that
     `lease_owner` holds (which the move gives back)."""
 
@@ -61,24 +56,21 @@ class SeriesAdvanced:
     lease_owner: str
 
 
-@dataclass(frozen=True)
-class NumberReserved:
+class NumberReserved(NamedTuple):
     """`number` belongs to the document: no other can ever hold it."""
 
     number: str
     document_id: str
 
 
-@dataclass(frozen=True)
-class DocumentRendered:
+class DocumentRendered(NamedTuple):
     """The document's files are written in `locale`."""
 
     document_id: str
     locale: str
 
 
-@dataclass(frozen=True)
-class SettlementChanged:
+class SettlementChanged(NamedTuple):
     """What is paid and credited on a finalized document went from `before` (as read) to `after`:
     a payment recorded or removed, a credit note (and a shop's refund) added."""
 
@@ -86,16 +78,14 @@ class SettlementChanged:
     after: Document
 
 
-@dataclass(frozen=True)
-class DepositDeducted:
+class DepositDeducted(NamedTuple):
     """The deposit invoice, as read, is deducted by the final invoice `final_id`."""
 
     deposit: Document
     final_id: str
 
 
-@dataclass(frozen=True)
-class ProformaConverted:
+class ProformaConverted(NamedTuple):
     """The proforma, still at `version`, became the invoice `invoice_id`."""
 
     proforma_id: str
@@ -103,8 +93,7 @@ class ProformaConverted:
     invoice_id: str
 
 
-@dataclass(frozen=True)
-class QuoteDecided:
+class QuoteDecided(NamedTuple):
     """The customer's decision on the quote, still at `version`."""
 
     quote_id: str
@@ -113,8 +102,7 @@ class QuoteDecided:
     at: datetime
 
 
-@dataclass(frozen=True)
-class QuoteInvoiced:
+class QuoteInvoiced(NamedTuple):
     """A document made from the quote, still at `version`, which is `status` afterwards."""
 
     quote_id: str
@@ -123,8 +111,7 @@ class QuoteInvoiced:
     status: QuoteStatus
 
 
-@dataclass(frozen=True)
-class QuoteInvoiceWithdrawn:
+class QuoteInvoiceWithdrawn(NamedTuple):
     """The draft made from the quote is gone: the quote forgets it, and is `status` again if given."""
 
     quote_id: str
@@ -132,16 +119,14 @@ class QuoteInvoiceWithdrawn:
     status: QuoteStatus | None
 
 
-@dataclass(frozen=True)
-class OrderReserved:
+class OrderReserved(NamedTuple):
     """One of the ids a shop names an order (or refund) by leads to its document."""
 
     order_key: str
     document_id: str
 
 
-@dataclass(frozen=True)
-class ExternalRefReserved:
+class ExternalRefReserved(NamedTuple):
     """An imported document's own number: imported once per tenant."""
 
     external_ref: str

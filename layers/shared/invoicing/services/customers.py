@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from invoicing.domain.errors import InvalidDocument, NotFound, StateConflict
+from invoicing.domain.model import D
 from invoicing.domain.parts import Customer
 from invoicing.services.ports import ConditionFailed, Dependencies, StoredCustomer
 
@@ -76,3 +77,12 @@ def with_named_customer(deps: Dependencies, tenant_id: str, fields: dict[str, An
         raise InvalidDocument("give customer or customer_id, not both", field="customer_id")
     stored = get_customer(deps, tenant_id, str(customer_id), field="customer_id")
     return fields | {"customer": stored.customer.model_dump(mode="json", exclude_none=True)}
+
+
+def with_customer_as_now(deps: Dependencies, tenant_id: str, document: D) -> D:
+    """The document with its named customer as it is now: a finalized one keeps it so, whatever
+    becomes of the customer later."""
+    if document.customer_id is None:
+        return document
+    customer = get_customer(deps, tenant_id, document.customer_id, field="customer_id").customer
+    return document.model_copy(update={"customer": customer})

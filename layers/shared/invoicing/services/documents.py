@@ -3,11 +3,12 @@ changes to them. Another tenant's document, or one of the other aggregate, is no
 
 from __future__ import annotations
 
-from invoicing.domain.errors import DocumentTooLarge, NotFound
+from invoicing.domain.errors import DocumentTooLarge, NotFound, StateConflict
 from invoicing.domain.kinds import Resource
 from invoicing.domain.model import D, Document, Quote
+from invoicing.domain.payments import settled
 from invoicing.services.identifiers import SINGULAR, is_document_id
-from invoicing.services.ports import Dependencies, Stored, TooLarge, UnitOfWork
+from invoicing.services.ports import ConditionFailed, Dependencies, Stored, TooLarge, UnitOfWork
 
 
 def _find(deps: Dependencies, tenant_id: str, document_id: str, aggregate: type[D]) -> Stored[D] | None:
@@ -15,7 +16,10 @@ def _find(deps: Dependencies, tenant_id: str, document_id: str, aggregate: type[
     stored = deps.documents.get(tenant_id, document_id) if is_document_id(document_id, resource) else None
     if stored is None or not isinstance(stored.document, aggregate):
         return None
-    return Stored(stored.document, stored.version, stored.rendered_locales)
+    document = stored.document
+    if isinstance(document, Document):  # what is due follows what was paid and credited since
+        document = settled(document, document.payments, document.credit_notes)
+    return Stored(document, stored.version, stored.rendered_locales)
 
 
 def _get(deps: Dependencies, tenant_id: str, document_id: str, aggregate: type[D]) -> Stored[D]:
@@ -49,3 +53,12 @@ def commit(uow: UnitOfWork) -> None:
             f"{error.limit // 1000} KB can be stored: shorten descriptions or split it",
             field="lines",
         ) from None
+
+
+def commit_unless_changed(uow: UnitOfWork, *, changed: str) -> None:
+    """Commit the changes; if what they read was `changed` by another request meanwhile, nothing is
+    written and the client reads it again (409)."""
+    try:
+        commit(uow)
+    except ConditionFailed:
+        raise StateConflict(f"{changed} by another request: read it again", code="conflict") from None

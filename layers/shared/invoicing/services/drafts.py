@@ -12,12 +12,12 @@ from invoicing.domain.errors import StateConflict
 from invoicing.domain.model import AnyDocument, D, Document
 from invoicing.domain.quotes import status_once_withdrawn
 from invoicing.services.changes import DocumentCreated, DraftDeleted, DraftReplaced, QuoteInvoiceWithdrawn
-from invoicing.services.customers import get_customer, with_named_customer
+from invoicing.services.customers import with_customer_as_now, with_named_customer
 from invoicing.services.deposits import deposit_deductions, with_deposits
-from invoicing.services.documents import commit
+from invoicing.services.documents import commit, commit_unless_changed
 from invoicing.services.identifiers import utc_now
 from invoicing.services.numbering import Related, finalize_document
-from invoicing.services.ports import ConditionFailed, Dependencies, Stored
+from invoicing.services.ports import Dependencies, Stored
 from invoicing.services.publishing import is_published, publish
 
 
@@ -43,12 +43,7 @@ def update_draft(deps: Dependencies, tenant_id: str, stored: Stored[D], changes:
         revised = with_deposits(deps, tenant_id, revised)
     uow = deps.unit_of_work(tenant_id)
     uow.record(DraftReplaced(revised, version=stored.version))
-    try:
-        commit(uow)
-    except ConditionFailed:
-        raise StateConflict(
-            "the draft was finalized or changed by another request: read it again", code="conflict"
-        ) from None
+    commit_unless_changed(uow, changed="the draft was finalized or changed")
     return Stored(revised, stored.version + 1)
 
 
@@ -68,12 +63,7 @@ def delete_draft(deps: Dependencies, tenant_id: str, stored: Stored[AnyDocument]
         if document.quote is not None:
             status = status_once_withdrawn(document)
             uow.record(QuoteInvoiceWithdrawn(document.quote.id, document.id, status=status))
-    try:
-        commit(uow)
-    except ConditionFailed:
-        raise StateConflict(
-            "the draft was finalized or changed by another request: read it again", code="conflict"
-        ) from None
+    commit_unless_changed(uow, changed="the draft was finalized or changed")
 
 
 def finalize_draft(deps: Dependencies, tenant_id: str, stored: Stored[D]) -> Stored[D]:
@@ -90,15 +80,6 @@ def finalize_draft(deps: Dependencies, tenant_id: str, stored: Stored[D]) -> Sto
         deps, tenant_id, with_customer_as_now(deps, tenant_id, document), draft_version=stored.version
     )
     return publish(deps, tenant_id, frozen)
-
-
-def with_customer_as_now(deps: Dependencies, tenant_id: str, document: D) -> D:
-    """The document with its named customer as it is now: a finalized one keeps it so, whatever
-    becomes of the customer later."""
-    if document.customer_id is None:
-        return document
-    customer = get_customer(deps, tenant_id, document.customer_id, field="customer_id").customer
-    return document.model_copy(update={"customer": customer})
 
 
 def _number_and_freeze(

@@ -1,28 +1,24 @@
-"""Documents of the books by their id: created, changed, deleted, converted from a proforma,
-finalized, and checked before finalizing."""
+"""Documents of the books by their id: created, changed, deleted, converted from a proforma and
+finalized."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from invoicing.domain.documents import draft_document, invoice_from_proforma, series_of
-from invoicing.domain.errors import DomainError, StateConflict
-from invoicing.domain.finalize_check import Check, Problem, check_document
+from invoicing.domain.documents import draft_document, invoice_from_proforma
 from invoicing.domain.model import Document, DocumentContent
 from invoicing.services import imports
 from invoicing.services.changes import DocumentCreated, ProformaConverted
 from invoicing.services.customers import with_named_customer
-from invoicing.services.deposits import with_deposits
-from invoicing.services.documents import commit, get_invoice
+from invoicing.services.documents import commit_unless_changed, get_invoice
 from invoicing.services.drafts import (
     create_draft,
     delete_draft,
     finalize_draft,
     update_draft,
-    with_customer_as_now,
 )
 from invoicing.services.identifiers import new_document_id, utc_now
-from invoicing.services.ports import ConditionFailed, Dependencies, Stored
+from invoicing.services.ports import Dependencies, Stored
 
 
 def create_invoice(
@@ -64,27 +60,5 @@ def convert_proforma(deps: Dependencies, tenant_id: str, proforma_id: str) -> St
     invoice = invoice_from_proforma(stored.document, document_id=new_document_id(), now=utc_now())
     uow = deps.unit_of_work(tenant_id)
     uow.record(DocumentCreated(invoice), ProformaConverted(proforma_id, stored.version, invoice.id))
-    try:
-        commit(uow)
-    except ConditionFailed:
-        raise StateConflict(
-            "the proforma was converted or changed by another request: read it again", code="conflict"
-        ) from None
+    commit_unless_changed(uow, changed="the proforma was converted or changed")
     return Stored(invoice, version=1)
-
-
-def finalize_check(deps: Dependencies, tenant_id: str, invoice_id: str) -> Check:
-    """What finalizing the draft now would refuse, and what it would only warn of."""
-    document = get_invoice(deps, tenant_id, invoice_id).document
-    if not document.is_draft:
-        raise StateConflict(
-            f"the document is already finalized as {document.number}", code="already_finalized"
-        )
-    series_of(document)
-    problems: list[Problem] = []
-    try:
-        document = with_deposits(deps, tenant_id, with_customer_as_now(deps, tenant_id, document))
-    except DomainError as error:
-        problems.append(Problem(error.code, error.field, error.message))
-    check = check_document(document, deps.tenants.settings(tenant_id).seller)
-    return Check([*problems, *check.blocking], check.warnings)

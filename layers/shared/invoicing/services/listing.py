@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -64,7 +64,7 @@ def list_documents(
             found = None  # a quote's number is not an invoice's, nor the reverse
         return Listing([_summary(found, today)] if found else [], None, Decimal(0))
     if overdue:
-        filters = replace(filters, overdue_on=today)
+        filters = filters._replace(overdue_on=today)
     after = decode_cursor(cursor) if cursor else None
     page = deps.listing.page(tenant_id, filters, resource=resource, after=after, limit=limit)
     next_cursor = encode_cursor(page.next_position) if page.next_position else None

@@ -10,11 +10,11 @@ case turns that into the domain's answer.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, Protocol, TypeVar
 
+from invoicing.domain.errors import InvalidDocument
 from invoicing.domain.model import AnyDocument, Document, Quote, Status
 
 if TYPE_CHECKING:
@@ -36,8 +36,7 @@ DeliveryStatus = Literal["received", "processed", "ignored", "failed"]
 # Records ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Stored(Generic[DocT_co]):
+class Stored(NamedTuple, Generic[DocT_co]):
     """A document as stored: `version` changes with each change to a draft or to a quote's decision
     and invoices; `rendered_locales` are those its files are written in."""
 
@@ -46,8 +45,7 @@ class Stored(Generic[DocT_co]):
     rendered_locales: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class DocumentSummary:
+class DocumentSummary(NamedTuple):
     """What a list shows of a document, read from the listing index without its body."""
 
     id: str
@@ -65,8 +63,7 @@ class DocumentSummary:
     position: str  # where it stands in its tenant's list, newest first
 
 
-@dataclass(frozen=True)
-class ListFilters:
+class ListFilters(NamedTuple):
     status: Status | None = None
     type: DocumentType | None = None
     customer: str | None = None
@@ -76,18 +73,16 @@ class ListFilters:
 
     @property
     def any(self) -> bool:
-        return any(value is not None for value in vars(self).values())
+        return any(value is not None for value in self)
 
 
-@dataclass(frozen=True)
-class SummaryPage:
+class SummaryPage(NamedTuple):
     summaries: list[DocumentSummary]
     next_position: str | None
     read_units: Decimal
 
 
-@dataclass(frozen=True)
-class StoredCustomer:
+class StoredCustomer(NamedTuple):
     id: str
     customer: Customer
     created_at: str
@@ -95,8 +90,7 @@ class StoredCustomer:
     version: int
 
 
-@dataclass(frozen=True)
-class SealedEndpoint:
+class SealedEndpoint(NamedTuple):
     """An endpoint as a delivery finds it (no tenant in its URL): its tenant and encrypted secret."""
 
     tenant_id: str
@@ -104,8 +98,7 @@ class SealedEndpoint:
     sealed_secret: str
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(NamedTuple):
     """A shop's delivery as it was received, then what became of it."""
 
     provider: Provider
@@ -118,8 +111,7 @@ class Delivery:
     document_id: str | None = None
 
 
-@dataclass(frozen=True)
-class QueuedDelivery:
+class QueuedDelivery(NamedTuple):
     """What the queue carries to the processor: which recorded delivery to turn into its document."""
 
     tenant_id: str
@@ -127,8 +119,7 @@ class QueuedDelivery:
     delivery_id: str
 
 
-@dataclass(frozen=True)
-class DocumentChange:
+class DocumentChange(NamedTuple):
     """A committed change to a document as a stream reports it: its summary before and after (None
     when it did not exist, or no longer does)."""
 
@@ -165,6 +156,12 @@ class Contention(StorageOutcome):
     """Another write held one of the items at that moment: the same changes may simply be retried."""
 
 
+class FileRefused(InvalidDocument):
+    """The client's URL, or what it served, cannot be taken: said on the field that named it (422)."""
+
+    code = "file_refused"
+
+
 class TooLarge(StorageOutcome):
     """A document is larger than the store keeps in one piece."""
 
@@ -188,7 +185,10 @@ class UnitOfWork(Protocol):
 
 
 class Documents(Protocol):
-    def get(self, tenant_id: str, document_id: str) -> Stored[AnyDocument] | None: ...
+    def get(self, tenant_id: str, document_id: str) -> Stored[AnyDocument] | None:
+        """The document as stored: its frozen body with the payments and credit notes recorded since
+        (the amounts and status they leave are the domain's to compute), a quote with its decision."""
+        ...
 
 
 class Listing(Protocol):
@@ -302,7 +302,7 @@ class Secrets(Protocol):
 
 class RemoteFiles(Protocol):
     def fetch(self, url: str) -> bytes:
-        """The file a client's URL serves, or a refusal (422) that says why not."""
+        """The file a client's URL serves; FileRefused says why not."""
         ...
 
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from invoicing.domain.documents import draft_document
-from invoicing.domain.errors import StateConflict
 from invoicing.domain.model import Document, Quote, QuoteContent
 from invoicing.domain.quotes import (
     Decision,
@@ -19,10 +18,10 @@ from invoicing.domain.quotes import (
 from invoicing.services.changes import DocumentCreated, QuoteDecided, QuoteInvoiced
 from invoicing.services.customers import with_named_customer
 from invoicing.services.deposits import with_deposits
-from invoicing.services.documents import commit, get_quote
+from invoicing.services.documents import commit_unless_changed, get_quote
 from invoicing.services.drafts import create_draft, delete_draft, finalize_draft, update_draft
 from invoicing.services.identifiers import new_document_id, tenant_today, utc_now
-from invoicing.services.ports import ConditionFailed, Dependencies, Stored
+from invoicing.services.ports import Dependencies, Stored
 
 
 def create_quote(
@@ -54,12 +53,7 @@ def decide_quote(deps: Dependencies, tenant_id: str, quote_id: str, decision: De
     at = utc_now()
     uow = deps.unit_of_work(tenant_id)
     uow.record(QuoteDecided(quote_id, stored.version, decision, at))
-    try:
-        commit(uow)
-    except ConditionFailed:
-        raise StateConflict(
-            "the quote was decided by another request: read it again", code="conflict"
-        ) from None
+    commit_unless_changed(uow, changed="the quote was decided")
     decided = stored.document.model_copy(update={"status": decision, "decided_at": at})
     return Stored(decided, stored.version + 1)
 
@@ -82,10 +76,5 @@ def invoice_quote(
         DocumentCreated(draft),
         QuoteInvoiced(quote_id, stored.version, link, status_once_invoiced(stored.document, link)),
     )
-    try:
-        commit(uow)
-    except ConditionFailed:
-        raise StateConflict(
-            "the quote was invoiced or changed by another request: read it again", code="conflict"
-        ) from None
+    commit_unless_changed(uow, changed="the quote was invoiced or changed")
     return Stored(draft, version=1)

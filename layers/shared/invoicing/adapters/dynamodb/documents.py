@@ -2,8 +2,8 @@
 conditions read (status, amounts, version), and what changes after finalization (payments, credit
 notes, a quote's decision and invoices) in attributes of its own.
 
-Reading a document reconstitutes it through the domain: the body, validated once with what was
-recorded against it, then settled by the domain's own rule.
+Reading a document gives it as stored: the body, validated once with what was recorded beside it;
+what those payments and credit notes leave due is the domain's to say (`payments.settled`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from invoicing.adapters.dynamodb.table import document_sk, from_item, key, tenan
 from invoicing.domain.fec import ledger_document
 from invoicing.domain.kinds import KINDS, Resource
 from invoicing.domain.model import AnyDocument, Document, Quote
-from invoicing.domain.payments import settled
 from invoicing.services.ports import Stored, TooLarge
 
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ def stored_document(values: dict[str, Any]) -> AnyDocument:
                 ),
             }
         )
-    document = Document.model_validate(
+    return Document.model_validate(
         fields
         | {name: values[name] for name in ("converted_to", "deducted_by") if values.get(name)}
         | {
@@ -74,7 +73,6 @@ def stored_document(values: dict[str, Any]) -> AnyDocument:
             ),
         }
     )
-    return settled(document, document.payments, document.credit_notes)
 
 
 def document_item(tenant_id: str, document: AnyDocument, *, version: int) -> dict[str, Any]:

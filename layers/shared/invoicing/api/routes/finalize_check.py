@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from invoicing.api.resolver import tenant_of
 from invoicing.api.schemas import ERROR_RESPONSES, FinalizeCheckResponse
 from invoicing.bootstrap import from_environment
-from invoicing.services import invoices
+from invoicing.services.finalize_check import finalize_check as check_draft
 
 router = Router()
 
@@ -23,7 +23,7 @@ router = Router()
     tags=["invoices"],
 )
 def finalize_check(invoice_id: str) -> FinalizeCheckResponse:
-    check = invoices.finalize_check(from_environment(), tenant_of(router), invoice_id)
+    check = check_draft(from_environment(), tenant_of(router), invoice_id)
     return FinalizeCheckResponse.model_validate(
         {
             "finalizable": check.finalizable,
