@@ -83,6 +83,7 @@ def measure() -> list[tuple[str, str, str, str]]:
         api.finalize(api.create(INVOICE, headers={}).json()["id"])  # the series exists, the caches are warm
         draft_id = api.create(INVOICE, headers={}).json()["id"]
         final_id = api.create(INVOICE, headers={}).json()["id"]
+        doomed_id = api.create(INVOICE, headers={}).json()["id"]
         today = datetime.now(UTC).date().isoformat()
         operations: list[tuple[str, Callable[[], object]]] = [
             ("create a draft", lambda: api.create(INVOICE, headers={})),
@@ -95,6 +96,7 @@ def measure() -> list[tuple[str, str, str, str]]:
             ("download it in the other locale, first time", lambda: api.download(final_id, locale="en")),
             ("download a draft preview", lambda: api.download(draft_id)),
             ("change a draft (PATCH)", lambda: api.update(draft_id, {"title": "Changed"})),
+            ("delete a draft", lambda: api.delete(doomed_id)),
             ("list 20 invoices", api.list),
             ("record a payment", lambda: pay(api, final_id, "10.00", date=today)),
             (

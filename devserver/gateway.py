@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import fnmatch
 import json
+import sys
 import threading
 import time
 import uuid
@@ -69,7 +70,10 @@ class Gateway:
         event = self._proxy_event(request, route, path_parameters, request_context, body)
         try:
             result = self._pools[route.function].invoke(event)
-        except (InvocationError, EOFError, OSError):
+        except (InvocationError, EOFError, OSError) as error:
+            # What CloudWatch would show of the function; the client gets the gateway's 502.
+            failure = str(error).strip().splitlines()[-1:] or [type(error).__name__]
+            sys.stderr.write(f"{route.function} failed: {failure[0]}\n")
             raise GatewayRefusal("DEFAULT_5XX", 502) from None
         return self._to_response(result)
 

@@ -35,9 +35,10 @@ from invoicing.services.retry import Backoff
 logger = Logger(child=True)
 metrics = Metrics()
 
-# A writer waits its turn for as long as the request can (API Gateway gives up at 29 s, and the
-# document must still be rendered and stored after the commit).
-RETRY_BUDGET_SECONDS = 20.0
+# A writer waits its turn for at most this long, then is told to retry (503): API Gateway gives up
+# at 29 s, and the document must still be rendered and stored after the commit, which on a busy
+# machine (or a cold environment) takes seconds.
+RETRY_BUDGET_SECONDS = 15.0
 # Far longer than a commit takes; only a writer that dies holding it makes the others wait it out.
 LEASE_SECONDS = 5.0
 # How often a waiter asks for the lease again, at most (plus jitter).
