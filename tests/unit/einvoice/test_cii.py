@@ -4,9 +4,8 @@ and the official schematron, over the cases French invoices meet."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import facturx
 import pytest
@@ -16,50 +15,13 @@ from pypdf import PdfReader
 from invoicing.domain.deposits import deduct_deposits
 from invoicing.domain.documents import draft_document, freeze
 from invoicing.domain.model import Document, DocumentContent
-from invoicing.domain.parts import CorrectedInvoice, Seller
+from invoicing.domain.parts import CorrectedInvoice
 from invoicing.einvoice.cii import NAMESPACES, cii_xml
 from invoicing.einvoice.pdf import facturx_pdf
 from invoicing.einvoice.ubl import ubl_xml
 from invoicing.rendering import render_html, render_pdf
+from tests.support.documents import BUYER, EXEMPT, NOW, SELLER, finalized, line
 from tests.support.einvoice_checks import fonts_embedded, schematron_failures, xsd_errors
-
-NOW = datetime(2026, 11, 21, tzinfo=UTC)
-SELLER = Seller.model_validate(
-    {
-        "name": "Atelier Durand SAS",
-        "legal_form": "SAS",
-        "siren": "552100554",
-        "vat_number": "FR96552100554",
-        "email": "factures@atelier-durand.example",
-        "address": {"line1": "4 place Bellecour", "postal_code": "69002", "city": "Lyon"},
-    }
-)
-BUYER = {
-    "name": "Librairie Martin SARL",
-    "siren": "732829320",
-    "vat_number": "FR44732829320",
-    "address": {"line1": "12 rue des Écoles", "postal_code": "75005", "city": "Paris"},
-}
-EXEMPT = "TVA non applicable, art. 293 B du CGI"
-
-
-def finalized(number: str = "F2026-00001", **fields: Any) -> Document:
-    body = {
-        "customer": BUYER,
-        "payment_terms": "30",
-        "lines": [{"title": "Conseil", "unit_price": "100", "vat_rate": "20"}],
-    }
-    draft = draft_document(
-        DocumentContent.model_validate(body | fields), document_id=f"inv_{number}", now=NOW
-    )
-    return freeze(
-        draft, seller=SELLER, number=number, issue_date=date(2026, 11, 21), default_terms="30", now=NOW
-    )
-
-
-def line(title: str, price: str, rate: str, **fields: Any) -> dict[str, Any]:
-    return {"title": title, "unit_price": price, "vat_rate": rate} | fields
-
 
 DEPOSIT = finalized("F2026-00007", type="deposit", lines=[line("Acompte 30 %", "300", "20")])
 CASES: dict[str, Document] = {
@@ -167,12 +129,13 @@ CASES: dict[str, Document] = {
         delivery_date="2026-11-19",
         delivery_address={"line1": "Entrepôt 3, ZI Nord", "postal_code": "93200", "city": "Saint-Denis"},
     ),
-    "seller taxed on debits": finalized(operation_nature="services").model_copy(
-        update={"seller": SELLER.model_copy(update={"vat_on_debits": True})}
+    "seller taxed on debits": finalized(
+        operation_nature="services", seller=SELLER.model_copy(update={"vat_on_debits": True})
     ),
     "in US dollars, VAT also in euros": finalized(currency="USD", exchange_rate="0.92"),
-    "SIRET of both establishments": finalized(customer=BUYER | {"siret": "73282932000009"}).model_copy(
-        update={"seller": SELLER.model_copy(update={"siret": "55210055400005"})}
+    "SIRET of both establishments": finalized(
+        customer=BUYER | {"siret": "73282932000009"},
+        seller=SELLER.model_copy(update={"siret": "55210055400005"}),
     ),
     "consumer without an address (country taken as France)": finalized(customer={"name": "Jeanne Martin"}),
     "negative line (a credit within an invoice)": finalized(

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from invoicing.domain.webhooks.documents import credit_note_from_refund, invoice_from_order
+from invoicing.domain.webhooks.endpoints import EndpointSettings
 from invoicing.domain.webhooks.orders import ShopOrder, UnreadableEvent
 from invoicing.shops import shopify, stripe, woocommerce
 from tests.support.shop_events import (
@@ -22,6 +23,8 @@ from tests.support.shop_events import (
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 EXEMPT = "TVA non applicable, art. 293 B du CGI"
+ENDPOINT = EndpointSettings(provider="shopify")
+EXEMPT_ENDPOINT = EndpointSettings(provider="shopify", vat_exemption=EXEMPT)
 
 ORDERS = {
     "shopify, tax excluded, one line": shopify.paid_order(
@@ -121,7 +124,7 @@ ORDERS = {
 def test_the_invoice_comes_to_what_was_paid(name):
     order = ORDERS[name]
     assert isinstance(order, ShopOrder)
-    invoice = invoice_from_order(order, document_id="inv_x", now=NOW, language="fr", vat_exemption=EXEMPT)
+    invoice = invoice_from_order(order, EXEMPT_ENDPOINT, document_id="inv_x", now=NOW)
     totals = invoice.totals
     assert totals.amount_due == order.paid, name
     assert totals.total_incl_tax + totals.rounding == order.paid
@@ -138,7 +141,7 @@ def test_the_invoice_comes_to_what_was_paid(name):
 
 def test_a_refund_makes_a_credit_note_of_exactly_the_refunded_amount():
     order = ORDERS["shopify, mixed 20 % and 5.5 %, tax included"]
-    invoice = invoice_from_order(order, document_id="inv_x", now=NOW, language="fr", vat_exemption=None)
+    invoice = invoice_from_order(order, ENDPOINT, document_id="inv_x", now=NOW)
     refund = shopify.created_refund(shopify_refund(4, 77, "10.00"))
     note = credit_note_from_refund(refund, invoice, refund.amount, document_id="inv_c", now=NOW)
     assert note.totals.amount_due == Decimal("10.00")
@@ -151,15 +154,15 @@ def test_an_order_whose_lines_do_not_come_to_what_was_paid_is_refused():
     order = ORDERS["shopify, tax excluded, one line"]
     tampered = ShopOrder(**{**order.__dict__, "paid": order.paid + Decimal("1.00")})
     with pytest.raises(UnreadableEvent, match="charged"):
-        invoice_from_order(tampered, document_id="inv_x", now=NOW, language="fr", vat_exemption=None)
+        invoice_from_order(tampered, ENDPOINT, document_id="inv_x", now=NOW)
 
 
 def test_an_untaxed_line_needs_the_endpoints_exemption_mention():
     order = shopify.paid_order(shopify_order(11, [("Export", 1, "100.00", "0", "0")], taxes_included=False))
     with pytest.raises(UnreadableEvent) as refused:
-        invoice_from_order(order, document_id="inv_x", now=NOW, language="fr", vat_exemption=None)
+        invoice_from_order(order, ENDPOINT, document_id="inv_x", now=NOW)
     assert refused.value.field == "vat_exemption"
-    invoice = invoice_from_order(order, document_id="inv_x", now=NOW, language="fr", vat_exemption=EXEMPT)
+    invoice = invoice_from_order(order, EXEMPT_ENDPOINT, document_id="inv_x", now=NOW)
     assert invoice.vat_exemption == EXEMPT
 
 

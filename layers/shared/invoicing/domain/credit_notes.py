@@ -70,7 +70,9 @@ def credit_note_content(
     return DocumentContent(
         type="credit_note",
         customer=invoice.customer,
+        operation_nature=invoice.operation_nature,
         currency=invoice.currency,
+        exchange_rate=invoice.exchange_rate,
         language=invoice.language,
         payment_terms="0",
         discount=discount,

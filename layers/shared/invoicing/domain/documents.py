@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any, overload
 
+from invoicing.domain.e_invoicing import EInvoicing, StatusEntry, processing_rule
 from invoicing.domain.errors import InvalidDocument, StateConflict
 from invoicing.domain.finalize_check import Problem, check_document
 from invoicing.domain.kinds import Series
@@ -96,6 +97,13 @@ def invoice_from_proforma(proforma: Document, *, document_id: str, now: datetime
     return invoice.model_copy(update={"converted_from": proforma.id})
 
 
+def with_default_nature(document: D, seller: Seller | None) -> D:
+    """The document with the nature of operation the seller usually states, when it states none."""
+    if document.operation_nature is not None or seller is None or seller.operation_nature is None:
+        return document
+    return document.model_copy(update={"operation_nature": seller.operation_nature})
+
+
 def series_of(document: AnyDocument) -> Series:
     series = document.kind.series
     if series is None:
@@ -174,11 +182,14 @@ def freeze(
     has no due date but a last day of validity."""
     due = check_due_date(document, issue_date, default_terms)
     valid_until = None
+    reform: dict[str, EInvoicing] = {}
     if isinstance(document, Quote):
         due = None
         valid_until = document.valid_until or issue_date + timedelta(days=quote_validity_days)
         if valid_until < issue_date:
             raise InvalidDocument("valid_until must not be before issue_date", field="valid_until")
+    else:
+        reform = {"e_invoicing": e_invoicing_at_issue(document, now)}
     return document.model_copy(
         update={
             "status": "open",
@@ -190,4 +201,16 @@ def freeze(
             "seller": seller,
             "finalized_at": now,
         }
+        | reform
+    )
+
+
+def e_invoicing_at_issue(document: Document, now: datetime) -> EInvoicing:
+    """The flow the document takes once issued: an e-invoice to a French business waits to be deposited
+    on the seller's platform; the others are e-reported, or neither."""
+    rule = processing_rule(document.customer, e_invoice=document.kind.e_invoice)
+    if rule != "B2B":
+        return EInvoicing(processing_rule=rule)
+    return EInvoicing(
+        processing_rule=rule, status="pending", history=[StatusEntry(id="issued", status="pending", at=now)]
     )

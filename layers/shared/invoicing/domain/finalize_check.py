@@ -3,17 +3,23 @@ warnings): blocking problems refuse finalization, warnings only say what a caref
 
 The blocking rules are those of French law and of EN 16931 that our data can break: the seller's
 identity; the legal reason of a line without VAT; the VAT numbers that reverse charge and intra-EU
-supplies need; the buyer's address between businesses. Warnings follow the mentions of the 2026
-reform: the buyer's SIREN between French businesses, and the date of delivery.
+supplies need; the buyer's address between businesses; and between French businesses, whose
+e-invoices the platforms check against the French rules (BR-FR), the nature of the operation, French
+VAT rates and quantities of 4 decimals at most. Warnings follow the mentions of the 2026 reform: the
+buyer's SIREN between French businesses, the nature of the operation, and the date of delivery.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from invoicing.domain.e_invoicing import FRENCH_VAT_RATES, processing_rule
 from invoicing.domain.model import AnyDocument
 from invoicing.domain.parts import Seller
 from invoicing.domain.vat import default_category
+
+QUANTITY_PLACES = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,32 @@ class Problem:
     code: str
     field: str | None
     message: str
+
+
+def _french_rules(document: AnyDocument) -> list[Problem]:
+    """What an e-invoice between French businesses states that EN 16931 leaves free (BR-FR)."""
+    problems = []
+    for position, line in enumerate(document.lines):
+        if line.kind != "item":
+            continue
+        if line.vat_rate is not None and line.vat_rate not in FRENCH_VAT_RATES:
+            problems.append(
+                Problem(
+                    "vat_rate_not_french",
+                    f"lines[{position}].vat_rate",
+                    f"a French e-invoice states a French VAT rate (20, 10, 5.5, 2.1; 13, 8.5, 1.75, 1.05, "
+                    f"0.9 in Corsica and overseas): {line.vat_rate} is not one (BR-FR-16)",
+                )
+            )
+        if line.quantity != line.quantity.quantize(QUANTITY_PLACES):
+            problems.append(
+                Problem(
+                    "quantity_too_precise",
+                    f"lines[{position}].quantity",
+                    "send a quantity with at most 4 decimals: an e-invoice states no more (BR-FR-DEC-02)",
+                )
+            )
+    return problems
 
 
 @dataclass(frozen=True)
@@ -46,6 +78,11 @@ def check_document(document: AnyDocument, seller: Seller | None) -> Check:
     warnings: list[Problem] = []
     customer = document.customer
     categories = _categories(document)
+    # Between French businesses the e-invoice goes through the platforms, which refuse what breaks
+    # the French rules (BR-FR): those problems block it here first.
+    e_invoiced = processing_rule(customer, e_invoice=document.kind.e_invoice) == "B2B"
+    if e_invoiced:
+        blocking += _french_rules(document)
     if seller is None:
         blocking.append(
             Problem(
@@ -112,14 +149,13 @@ def check_document(document: AnyDocument, seller: Seller | None) -> Check:
             )
         )
     if document.kind.e_invoice and document.operation_nature is None:
-        warnings.append(
-            Problem(
-                "operation_nature_missing",
-                "operation_nature",
-                "the nature of the operation (goods, services or mixed) is a mandatory mention from "
-                "September 2026",
-            )
+        problem = Problem(
+            "operation_nature_missing",
+            "operation_nature",
+            "send operation_nature (goods, services or mixed): a mandatory mention from September 2026, "
+            "and what an e-invoice's billing framework (BT-23) is made of",
         )
+        (blocking if e_invoiced else warnings).append(problem)
     if document.kind.e_invoice and document.delivery_date is None and "K" not in categories:
         warnings.append(
             Problem(

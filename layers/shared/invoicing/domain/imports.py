@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from invoicing.domain.documents import check_due_date, draft_document
+from invoicing.domain.e_invoicing import EInvoicing
 from invoicing.domain.errors import InvalidDocument
 from invoicing.domain.model import Document, DocumentContent
 
@@ -23,6 +24,8 @@ def record_external(content: DocumentContent, *, document_id: str, now: datetime
             "number": content.external_ref,
             "due_date": check_due_date(document, content.issue_date, default_terms=None),
             "finalized_at": now,
+            # Issued elsewhere: carried (or reported) from where it was issued, not from here.
+            "e_invoicing": EInvoicing(processing_rule="OutOfScope"),
         }
     )
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from invoicing.domain.e_invoicing import EInvoicing
 from invoicing.domain.fields import Currency, ExchangeRate, LongText, Metadata, Name, ShortText
 from invoicing.domain.kinds import KINDS, DocumentType, Kind
 from invoicing.domain.parts import (
@@ -191,6 +192,10 @@ class Document(Computed, DocumentContent):
     deposits: list[DepositRef] = Field(default_factory=list)
     deducted_by: str | None = Field(default=None, description="The final invoice that deducts this deposit.")
     quote: DocumentRef | None = Field(default=None, description="The quote this document was made from.")
+    e_invoicing: EInvoicing | None = Field(
+        default=None,
+        description="The 2026 reform's flow it takes, and its life on the platforms; once finalized.",
+    )
 
 
 class Quote(Computed, QuoteContent):

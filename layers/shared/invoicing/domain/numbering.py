@@ -23,8 +23,12 @@ DEFAULT_PATTERNS: dict[Series, str] = {
 }
 
 _TOKEN = re.compile(r"\{(YYYY|YY|MM|SEQ(?::(\d{1,2}))?)\}")
-_LITERAL = re.compile(r"^[A-Za-z0-9_\-/.]*$")
+# What an e-invoice's number may hold (BR-FR-01, BR-FR-02): letters, digits and + - _ /, 35 at most.
+_LITERAL = re.compile(r"^[A-Za-z0-9_\-/+]*$")
 MAX_PATTERN_LENGTH = 40
+MAX_NUMBER_LENGTH = 35
+# The longest a sequence grows in a series' life, for the length a number may reach.
+LONGEST_SEQUENCE = 10**7 - 1
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,12 @@ class NumberingPattern:
                 raise ValueError("{SEQ:n} pads to 1 to 10 digits")
         if not _LITERAL.match(_TOKEN.sub("", pattern)):
             raise ValueError(
-                "besides {YYYY}, {YY}, {MM} and {SEQ:n}, only letters, digits and _-/. are allowed"
+                "besides {YYYY}, {YY}, {MM} and {SEQ:n}, only letters, digits and _-/+ are allowed"
             )
-        return cls(pattern)
+        parsed = cls(pattern)
+        if len(parsed.format(date(2099, 12, 31), LONGEST_SEQUENCE)) > MAX_NUMBER_LENGTH:
+            raise ValueError(f"the numbers it makes must keep to {MAX_NUMBER_LENGTH} characters (e-invoices)")
+        return parsed
 
     def period(self, issue_date: date) -> str:
         if "{MM}" in self.pattern:

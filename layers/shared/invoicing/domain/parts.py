@@ -3,11 +3,21 @@ link one document to another. Every part is a frozen contract that refuses unkno
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from invoicing.domain.fields import (
     Amount,
@@ -48,6 +58,23 @@ class Address(Contract):
     country: Country = "FR"
 
 
+class ElectronicAddress(Contract):
+    """Where a party receives its e-invoices (BT-34, BT-49): for a French company, its address in the
+    platforms' directory (scheme 0225: its SIREN, or SIREN_SIRET, or SIREN_SIRET_routing code)."""
+
+    scheme: Annotated[str, StringConstraints(pattern=r"^(0[0-9]{3}|9[0-9]{3}|EM)$")] = Field(
+        default="0225", description="Its EAS code: 0225 for the French directory, EM for an email."
+    )
+    value: Annotated[str, StringConstraints(min_length=1, max_length=125, pattern=r"^[^\s\x00-\x1f\x7f]+$")]
+
+    @field_validator("value")
+    @classmethod
+    def _directory_format(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("scheme", "0225") == "0225" and not DIRECTORY_ADDRESS.match(value):
+            raise ValueError("a directory address (0225) holds letters, digits and + - _ . only")
+        return value
+
+
 class Customer(Contract):
     name: Name
     email: EmailStr | None = Field(default=None, max_length=254)
@@ -57,16 +84,44 @@ class Customer(Contract):
         default=None, validate_default=True, description="The establishment invoiced."
     )
     vat_number: VatNumber | None = None
+    electronic_address: ElectronicAddress | None = Field(
+        default=None,
+        validate_default=True,
+        description="Where it receives e-invoices; a French company's SIREN in the directory by default.",
+    )
 
     @field_validator("siret")
     @classmethod
     def _siret_of_siren(cls, value: str | None, info: ValidationInfo) -> str | None:
         return _establishment_of(value, info.data.get("siren"))
 
+    @field_validator("electronic_address")
+    @classmethod
+    def _address_of_siren(
+        cls, value: ElectronicAddress | None, info: ValidationInfo
+    ) -> ElectronicAddress | None:
+        return _directory_address_of(value, info.data.get("siren"))
+
     @property
     def is_business(self) -> bool:
         """A customer with a company identifier is a business: B2B rules (terms cap, penalties) apply."""
         return self.siren is not None or self.vat_number is not None
+
+    @property
+    def french_siren(self) -> str | None:
+        """The SIREN of a French company: given, or read from its SIRET or its French VAT number."""
+        return _siren_of(self.siren, self.siret, self.vat_number)
+
+    @property
+    def receiving_address(self) -> ElectronicAddress | None:
+        """Where its e-invoices go (BT-49): the one it gave, its SIREN in the directory for a French
+        company, its email otherwise."""
+        siren = self.french_siren
+        if self.electronic_address is not None:
+            return self.electronic_address
+        if siren is not None:
+            return ElectronicAddress(value=siren)
+        return ElectronicAddress(scheme="EM", value=self.email) if self.email else None
 
 
 class Discount(Contract):
@@ -201,11 +256,36 @@ class Seller(Contract):
         description="The seller opted to pay VAT on debits (option pour le paiement de la taxe d'après les "
         "débits): a mention of the 2026 reform, printed on its invoices of services.",
     )
+    electronic_address: ElectronicAddress | None = Field(
+        default=None,
+        validate_default=True,
+        description="Where it receives e-invoices (BT-34), as its platform registered it in the directory; "
+        "its SIREN by default.",
+    )
+    operation_nature: OperationNature | None = Field(
+        default=None,
+        description="What it sells (goods, services or mixed): the nature its documents state unless one "
+        "says otherwise, a mandatory mention and what an e-invoice's billing framework is made of.",
+    )
 
     @field_validator("siret")
     @classmethod
     def _siret_of_siren(cls, value: str | None, info: ValidationInfo) -> str | None:
         return _establishment_of(value, info.data.get("siren"))
+
+    @field_validator("electronic_address")
+    @classmethod
+    def _address_of_siren(
+        cls, value: ElectronicAddress | None, info: ValidationInfo
+    ) -> ElectronicAddress | None:
+        return _directory_address_of(value, info.data.get("siren"))
+
+    @property
+    def receiving_address(self) -> ElectronicAddress:
+        return self.electronic_address or ElectronicAddress(value=self.siren)
+
+
+DIRECTORY_ADDRESS = re.compile(r"^[A-Za-z0-9+\-_.]{1,125}$")
 
 
 def _establishment_of(siret: str | None, siren: str | None) -> str | None:
@@ -213,6 +293,28 @@ def _establishment_of(siret: str | None, siren: str | None) -> str | None:
     if siret is not None and siren is not None and not siret.startswith(siren):
         raise ValueError(f"the SIRET of SIREN {siren} starts with it")
     return siret
+
+
+def _directory_address_of(address: ElectronicAddress | None, siren: str | None) -> ElectronicAddress | None:
+    """A company's address in the French directory starts with its SIREN (BR-FR-21)."""
+    if (
+        address is not None
+        and address.scheme == "0225"
+        and siren is not None
+        and not address.value.startswith(siren)
+    ):
+        raise ValueError(f"a directory address (0225) of SIREN {siren} starts with it")
+    return address
+
+
+def _siren_of(siren: str | None, siret: str | None, vat_number: str | None) -> str | None:
+    if siren is not None:
+        return siren
+    if siret is not None:
+        return siret[:9]
+    if vat_number is not None and vat_number.startswith("FR") and vat_number[4:].isdigit():
+        return vat_number[4:]  # FR, two check characters, then the SIREN
+    return None
 
 
 class Payment(Contract):

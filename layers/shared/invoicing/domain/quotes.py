@@ -120,7 +120,16 @@ def deposit_from_quote(
         name: value
         for name, value in content_fields(quote).items()
         if name
-        in {"customer", "customer_id", "currency", "language", "payment_terms", "vat_exemption", "metadata"}
+        in {
+            "customer",
+            "customer_id",
+            "operation_nature",
+            "currency",
+            "language",
+            "payment_terms",
+            "vat_exemption",
+            "metadata",
+        }
     }
     content = DocumentContent.model_validate(
         fields

@@ -16,8 +16,9 @@ from typing import Final
 
 from invoicing.domain.model import Document
 from invoicing.domain.money import round_money
-from invoicing.domain.parts import Address, PricedLine
+from invoicing.domain.parts import Address, ElectronicAddress, PricedLine
 from invoicing.domain.vat import MENTIONS, default_category
+from invoicing.einvoice.french_rules import business_process, notes
 
 NAMESPACES: Final = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -142,8 +143,22 @@ def _line(transaction: ET.Element, position: int, line: PricedLine, currency: st
     _add(summation, "ram:LineTotalAmount", amount_text(line.total_excl_tax, currency))
 
 
+def _contact(party: ET.Element, email: str | None) -> None:
+    """The party's contact email (BT-43, BT-58)."""
+    if email:
+        contact = _add(party, "ram:DefinedTradeContact")
+        _add(_add(contact, "ram:EmailURIUniversalCommunication"), "ram:URIID", email)
+
+
+def _electronic_address(party: ET.Element, address: ElectronicAddress | None) -> None:
+    if address is not None:
+        contact = _add(party, "ram:URIUniversalCommunication")
+        _add(contact, "ram:URIID", address.value, schemeID=address.scheme)
+
+
 def _parties(transaction: ET.Element, document: Document) -> None:
-    assert document.seller is not None
+    if document.seller is None:
+        raise ValueError("only a finalized document is an e-invoice")
     seller, buyer = document.seller, document.customer
     agreement = _add(transaction, "ram:ApplicableHeaderTradeAgreement")
     party = _add(agreement, "ram:SellerTradeParty")
@@ -152,10 +167,9 @@ def _parties(transaction: ET.Element, document: Document) -> None:
     _add(party, "ram:Name", seller.name)
     legal = _add(party, "ram:SpecifiedLegalOrganization")
     _add(legal, "ram:ID", seller.siren, schemeID="0002")
+    _contact(party, seller.email)
     _address(party, seller.address)
-    if seller.email:
-        contact = _add(party, "ram:URIUniversalCommunication")
-        _add(contact, "ram:URIID", seller.email, schemeID="EM")
+    _electronic_address(party, seller.receiving_address)  # BT-34
     if seller.vat_number:
         registration = _add(party, "ram:SpecifiedTaxRegistration")
         _add(registration, "ram:ID", seller.vat_number, schemeID="VA")
@@ -163,13 +177,12 @@ def _parties(transaction: ET.Element, document: Document) -> None:
     if buyer.siret:
         _add(party, "ram:GlobalID", buyer.siret, schemeID="0009")  # BT-46
     _add(party, "ram:Name", buyer.name)
-    if buyer.siren:
+    if (siren := buyer.french_siren) is not None:
         legal = _add(party, "ram:SpecifiedLegalOrganization")
-        _add(legal, "ram:ID", buyer.siren, schemeID="0002")
+        _add(legal, "ram:ID", siren, schemeID="0002")  # BT-47
+    _contact(party, buyer.email)
     _address(party, buyer.address, country=seller.address.country)
-    if buyer.email:
-        contact = _add(party, "ram:URIUniversalCommunication")
-        _add(contact, "ram:URIID", buyer.email, schemeID="EM")
+    _electronic_address(party, buyer.receiving_address)  # BT-49
     if buyer.vat_number:
         registration = _add(party, "ram:SpecifiedTaxRegistration")
         _add(registration, "ram:ID", buyer.vat_number, schemeID="VA")
@@ -275,16 +288,18 @@ def cii_xml(document: Document) -> bytes:
         raise ValueError("only a finalized document is an e-invoice")
     root = ET.Element(_tag("rsm:CrossIndustryInvoice"))
     context = _add(root, "rsm:ExchangedDocumentContext")
+    if (framework := business_process(document)) is not None:
+        _add(_add(context, "ram:BusinessProcessSpecifiedDocumentContextParameter"), "ram:ID", framework)
     guideline = _add(context, "ram:GuidelineSpecifiedDocumentContextParameter")
     _add(guideline, "ram:ID", EN16931_GUIDELINE)
     header = _add(root, "rsm:ExchangedDocument")
     _add(header, "ram:ID", document.number)
     _add(header, "ram:TypeCode", document.kind.type_code or "380")
     _date(header, "ram:IssueDateTime", document.issue_date)
-    for text in (document.notes, document.reason):
-        if text:
-            note = _add(header, "ram:IncludedNote")
-            _add(note, "ram:Content", text)
+    for subject, text in notes(document):
+        note = _add(header, "ram:IncludedNote")
+        _add(note, "ram:Content", text)
+        _add(note, "ram:SubjectCode", subject)
     transaction = _add(root, "rsm:SupplyChainTradeTransaction")
     items = [line for line in document.lines if line.kind == "item"]
     for position, line in enumerate(items, start=1):

@@ -18,6 +18,7 @@ from invoicing.einvoice.cii import (
     amount_text,
     decimal_text,
 )
+from invoicing.einvoice.french_rules import business_process, notes
 
 CAC: Final = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC: Final = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
@@ -67,7 +68,13 @@ def _address(parent: ET.Element, name: str, address: Address | None, country: st
 
 
 def _party(parent: ET.Element, role: str, party: Seller | Customer, country: str) -> None:
+    """A party with its electronic address (BT-34, BT-49), establishment and SIREN, each with its scheme."""
     element = _el(_el(parent, role), "cac:Party")
+    address = party.receiving_address
+    if address is not None:
+        _el(element, "cbc:EndpointID", address.value, schemeID=address.scheme)
+    if party.siret:
+        _el(_el(element, "cac:PartyIdentification"), "cbc:ID", party.siret, schemeID="0009")
     _address(element, "cac:PostalAddress", party.address, country)
     if party.vat_number:
         scheme = _el(element, "cac:PartyTaxScheme")
@@ -75,8 +82,9 @@ def _party(parent: ET.Element, role: str, party: Seller | Customer, country: str
         _el(_el(scheme, "cac:TaxScheme"), "cbc:ID", "VAT")
     legal = _el(element, "cac:PartyLegalEntity")
     _el(legal, "cbc:RegistrationName", party.name)
-    if party.siren:
-        _el(legal, "cbc:CompanyID", party.siren, schemeID="0002")
+    siren = party.siren if isinstance(party, Seller) else party.french_siren
+    if siren:
+        _el(legal, "cbc:CompanyID", siren, schemeID="0002")
     if party.email:
         _el(_el(element, "cac:Contact"), "cbc:ElectronicMail", party.email)
 
@@ -156,6 +164,8 @@ def ubl_xml(document: Document) -> bytes:
     credit = document.kind.credit
     root = ET.Element(f"{{{ROOTS[credit]}}}{'CreditNote' if credit else 'Invoice'}")
     _el(root, "cbc:CustomizationID", EN16931_GUIDELINE)
+    if (framework := business_process(document)) is not None:
+        _el(root, "cbc:ProfileID", framework)  # BT-23
     _el(root, "cbc:ID", document.number)
     _el(root, "cbc:IssueDate", document.issue_date.isoformat())
     if document.due_date is not None and not credit:
@@ -165,9 +175,9 @@ def ubl_xml(document: Document) -> bytes:
         "cbc:CreditNoteTypeCode" if credit else "cbc:InvoiceTypeCode",
         document.kind.type_code or "380",
     )
-    for text in (document.notes, document.reason):
-        if text:
-            _el(root, "cbc:Note", text)
+    for subject, text in notes(document):
+        # UBL says a note's subject as its prefix; `#` only ever separates the two.
+        _el(root, "cbc:Note", f"#{subject}#{text.replace('#', ' ')}")
     _el(root, "cbc:DocumentCurrencyCode", document.currency)
     if document.totals.total_vat_eur is not None:
         _el(root, "cbc:TaxCurrencyCode", "EUR")

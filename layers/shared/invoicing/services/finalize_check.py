@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from invoicing.domain.documents import series_of
+from invoicing.domain.documents import series_of, with_default_nature
 from invoicing.domain.errors import DomainError, StateConflict
 from invoicing.domain.finalize_check import Check, Problem, check_document
 from invoicing.services.customers import with_customer_as_now
@@ -24,5 +24,6 @@ def finalize_check(deps: Dependencies, tenant_id: str, invoice_id: str) -> Check
         document = with_deposits(deps, tenant_id, with_customer_as_now(deps, tenant_id, document))
     except DomainError as error:
         problems.append(Problem(error.code, error.field, error.message))
-    check = check_document(document, deps.tenants.settings(tenant_id).seller)
+    settings = deps.tenants.settings(tenant_id)
+    check = check_document(with_default_nature(document, settings.seller), settings.seller)
     return Check([*problems, *check.blocking], check.warnings)

@@ -20,7 +20,7 @@ from typing import Generic
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from invoicing.domain.documents import check_finalizable, freeze, series_of
+from invoicing.domain.documents import check_finalizable, freeze, series_of, with_default_nature
 from invoicing.domain.errors import StateConflict
 from invoicing.domain.kinds import Series
 from invoicing.domain.model import D
@@ -64,6 +64,7 @@ def finalize_document(
     related: Related[D] | None = None,
 ) -> Stored[D]:
     """Number and freeze `document` (a draft at `draft_version`, or None when it is created final)."""
+    document = with_default_nature(document, settings.seller)
     seller = check_finalizable(document, settings.seller)
     series = series_of(document)
     commit_ = _Commit(

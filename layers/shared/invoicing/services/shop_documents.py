@@ -87,13 +87,7 @@ def invoice_order(
         tenant_id, order.keys[0]
     )
     if find_invoice(deps, tenant_id, document_id) is None:
-        draft = invoice_from_order(
-            order,
-            document_id=document_id,
-            now=utc_now(),
-            language=settings.language,
-            vat_exemption=settings.vat_exemption,
-        )
+        draft = invoice_from_order(order, settings, document_id=document_id, now=utc_now())
         uow = deps.unit_of_work(tenant_id)
         uow.record(DocumentCreated(draft), *(OrderReserved(key, draft.id) for key in order.keys))
         try:

@@ -17,6 +17,7 @@ from invoicing.domain.model import Document, DocumentContent
 from invoicing.domain.money import minor_unit, round_money
 from invoicing.domain.parts import Line, Totals
 from invoicing.domain.totals import allocate
+from invoicing.domain.webhooks.endpoints import EndpointSettings
 from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, ShopRefund, UnreadableEvent
 
 _PRICE_PLACES = Decimal("0.000001")
@@ -67,9 +68,10 @@ def _exemption(rates: list[Decimal], vat_exemption: str | None) -> str | None:
 
 
 def invoice_from_order(
-    order: ShopOrder, *, document_id: str, now: datetime, language: str, vat_exemption: str | None
+    order: ShopOrder, settings: EndpointSettings, *, document_id: str, now: datetime
 ) -> Document:
-    """The draft invoice of a paid order, its amount due exactly what the customer paid."""
+    """The draft invoice of a paid order, as the shop's endpoint writes them, its amount due exactly
+    what the customer paid."""
     lines = [
         _document_line(line, _net(line, order.prices_include_tax, order.currency), order.currency)
         for line in order.lines
@@ -77,12 +79,13 @@ def invoice_from_order(
     content = DocumentContent.model_validate(
         {
             "customer": order.customer,
+            "operation_nature": settings.nature,
             "currency": order.currency,
-            "language": language,
+            "language": settings.language,
             "title": f"Commande {order.reference}"[:200],
             "payment_terms": "0",
             "lines": lines,
-            "vat_exemption": _exemption([line.vat_rate for line in order.lines], vat_exemption),
+            "vat_exemption": _exemption([line.vat_rate for line in order.lines], settings.vat_exemption),
             "metadata": {"provider": order.provider, "order": order.reference[:100]},
         }
     )
@@ -121,6 +124,7 @@ def credit_note_from_refund(
         {
             "type": "credit_note",
             "customer": invoice.customer,
+            "operation_nature": invoice.operation_nature,
             "currency": invoice.currency,
             "language": invoice.language,
             "payment_terms": "0",
