@@ -10,6 +10,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +24,7 @@ from devserver.template import Route, Template
 API_ID = "local"
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway REST's own limit
 AUTHORIZER_CACHE_SECONDS = 300
+INTEGRATION_TIMEOUT_SECONDS = 29  # API Gateway REST's default
 
 
 class GatewayRefusal(Exception):
@@ -68,14 +71,37 @@ class Gateway:
         if route.authorized:
             request_context["authorizer"] = self._authorize(request, route, path_parameters, request_context)
         event = self._proxy_event(request, route, path_parameters, request_context, body)
+        return self._to_response(self._integrate(route.function, event))
+
+    def _integrate(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
+        """The function's answer, or the gateway's: a 504 past the integration timeout (the function
+        runs on to its own end, as on AWS), a 502 when it fails.
+
+        The clock starts once an environment has the event: Lambda starts environments side by side
+        on machines of their own, where this machine starts them on its shared cores, so a burst of
+        cold starts here would eat a timeout that it does not eat on AWS."""
+        invocation: Future[Any] = Future()
+        started = threading.Event()
+
+        def invoke() -> None:
+            try:
+                invocation.set_result(self._pools[function].invoke(event, started=started))
+            except BaseException as error:  # handed over to the waiting request
+                started.set()
+                invocation.set_exception(error)
+
+        threading.Thread(target=invoke, name=f"{function}-invocation", daemon=True).start()
+        started.wait()
         try:
-            result = self._pools[route.function].invoke(event)
+            return dict(invocation.result(timeout=INTEGRATION_TIMEOUT_SECONDS))
+        except FutureTimeout:
+            sys.stderr.write(f"{function} did not answer within {INTEGRATION_TIMEOUT_SECONDS} s\n")
+            raise GatewayRefusal("INTEGRATION_TIMEOUT", 504) from None
         except (InvocationError, EOFError, OSError) as error:
             # What CloudWatch would show of the function; the client gets the gateway's 502.
             failure = str(error).strip().splitlines()[-1:] or [type(error).__name__]
-            sys.stderr.write(f"{route.function} failed: {failure[0]}\n")
+            sys.stderr.write(f"{function} failed: {failure[0]}\n")
             raise GatewayRefusal("DEFAULT_5XX", 502) from None
-        return self._to_response(result)
 
     def _match(self, method: str, path: str) -> tuple[Route | None, dict[str, str]]:
         for route in self._template.routes:

@@ -125,8 +125,12 @@ class FunctionPool:
             self._idle.append(environment)
             self._available.notify()
 
-    def invoke(self, event: dict[str, Any]) -> Any:
+    def invoke(self, event: dict[str, Any], *, started: threading.Event | None = None) -> Any:
+        """The handler's answer; `started` is set once an environment (warm, or just started) has
+        the event."""
         environment = self._acquire()
+        if started is not None:
+            started.set()
         try:
             result = environment.invoke(event, timeout=self.function.timeout)
         except (InvocationError, EOFError, OSError):

@@ -16,13 +16,13 @@ from invoicing.bootstrap import from_environment
 from invoicing.services.tenants import tenant_of_bearer
 
 logger = Logger()
-from_environment()  # the environment is validated during INIT
+tenants = from_environment().tenants  # the environment validated, and the table's client made, at INIT
 
 
 @logger.inject_lambda_context
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 def handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
-    tenant_id = tenant_of_bearer(from_environment().tenants, event.headers.get("authorization"))
+    tenant_id = tenant_of_bearer(tenants, event.headers.get("authorization"))
     if tenant_id is None:
         logger.info("refused API key")
         raise Exception("Unauthorized")

@@ -14,7 +14,8 @@ import pytest
 from botocore.exceptions import ClientError
 from pypdf import PdfReader
 
-from tests.support.einvoice_checks import fonts_embedded, schematron_failures, xsd_errors
+from devserver.validation import schematron_failures, xsd_errors
+from tests.support.einvoice_checks import fonts_embedded
 from tests.support.lambdas import Api, sample_event
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 
-from invoicing.adapters.remote_files import RemoteFiles
+from invoicing.adapters.remote_files import PublicHttpsFiles
 from invoicing.bootstrap import from_environment
 from tests.support.https_files import PDF, https_file_server
 from tests.support.lambdas import Api, api_event, new_tenant, sample_event
@@ -114,7 +114,7 @@ def test_bad_imports_are_refused_with_the_field_at_fault(api: Api, changes, fiel
 
 def test_an_original_is_fetched_once_from_its_url(api: Api, tmp_path, monkeypatch):
     with https_file_server(tmp_path) as server:
-        test_dns = RemoteFiles(resolve=server.resolve, allowed=lambda _: True, ca_certs=server.ca_file)
+        test_dns = PublicHttpsFiles(resolve=server.resolve, allowed=lambda _: True, ca_certs=server.ca_file)
         monkeypatch.setattr(from_environment(), "remote_files", test_dns)
         body = {key: value for key, value in IMPORT.items() if key != "file"}
         fetched = create(api, body | {"file_url": server.url("/invoice.pdf")})

@@ -137,7 +137,11 @@ class FakeUnitOfWork:
             ):
                 self._fits(document)
                 self._at_version(change, document.id, version)
-            case DraftDeleted(document_id=document_id, version=version):
+            case DraftDeleted(document_id=document_id, version=None, resource=resource):
+                stored = self._stored(document_id)
+                if stored is None or not _unlinked_draft(stored.document, resource):
+                    raise ConditionFailed(change, current=stored)
+            case DraftDeleted(document_id=document_id, version=int(version)):
                 self._at_version(change, document_id, version)
             case NumberReserved() | OrderReserved() | ExternalRefReserved():
                 holder = self._store.reservations.get((self._tenant, _reservation(change)))
@@ -593,3 +597,10 @@ class FakeDependencies:
 
     def unit_of_work(self, tenant_id: str) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store, tenant_id)
+
+
+def _unlinked_draft(document: AnyDocument, resource: str) -> bool:
+    """What the store's condition on deleting a draft linked to nothing checks."""
+    if document.kind.resource != resource or not document.is_draft:
+        return False
+    return not isinstance(document, Document) or (document.quote is None and document.converted_to is None)

@@ -35,9 +35,9 @@ if TYPE_CHECKING:
     from invoicing.adapters.dynamodb.webhooks import WebhookTable
     from invoicing.adapters.eventbridge import EventBus
     from invoicing.adapters.kms import SecretBox
-    from invoicing.adapters.remote_files import RemoteFiles
+    from invoicing.adapters.remote_files import PublicHttpsFiles
     from invoicing.adapters.s3 import DocumentStore
-    from invoicing.adapters.sqs import DeliveryQueue
+    from invoicing.adapters.sqs import SqsDeliveryQueue
     from invoicing.rendering.renderer import DocumentRenderer
     from invoicing.shops.deliveries import ShopDeliveries
 
@@ -138,10 +138,10 @@ class AwsDependencies:
         return DocumentStore(self._clients.s3(), self.environment.required("documents_bucket"))
 
     @cached_property
-    def deliveries(self) -> DeliveryQueue:
-        from invoicing.adapters.sqs import DeliveryQueue  # noqa: PLC0415
+    def deliveries(self) -> SqsDeliveryQueue:
+        from invoicing.adapters.sqs import SqsDeliveryQueue  # noqa: PLC0415
 
-        return DeliveryQueue(self._clients.sqs(), self.environment.required("webhook_queue_url"))
+        return SqsDeliveryQueue(self._clients.sqs(), self.environment.required("webhook_queue_url"))
 
     @cached_property
     def events(self) -> EventBus:
@@ -157,10 +157,10 @@ class AwsDependencies:
         return SecretBox(self._clients.kms(), self.environment.webhook_key_id)
 
     @cached_property
-    def remote_files(self) -> RemoteFiles:
-        from invoicing.adapters.remote_files import RemoteFiles  # noqa: PLC0415
+    def remote_files(self) -> PublicHttpsFiles:
+        from invoicing.adapters.remote_files import PublicHttpsFiles  # noqa: PLC0415
 
-        return RemoteFiles()
+        return PublicHttpsFiles()
 
     @cached_property
     def renderer(self) -> DocumentRenderer:

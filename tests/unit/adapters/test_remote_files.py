@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from invoicing.adapters.remote_files import RemoteFiles, is_public_address
+from invoicing.adapters.remote_files import PublicHttpsFiles, is_public_address
 from invoicing.services.ports import FileRefused
 from tests.support.https_files import PDF, FileServer, https_file_server
 
@@ -15,9 +15,11 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         yield running
 
 
-def files(server: FileServer, **options) -> RemoteFiles:
+def files(server: FileServer, **options) -> PublicHttpsFiles:
     """The fetcher as deployed, but with the test DNS and CA, and loopback let through."""
-    return RemoteFiles(resolve=server.resolve, allowed=lambda _: True, ca_certs=server.ca_file, **options)
+    return PublicHttpsFiles(
+        resolve=server.resolve, allowed=lambda _: True, ca_certs=server.ca_file, **options
+    )
 
 
 @pytest.mark.parametrize(
@@ -69,20 +71,20 @@ def test_public_addresses_are_allowed(address):
 )
 def test_urls_that_are_not_public_https_are_refused_before_any_connection(url):
     with pytest.raises(FileRefused) as refused:
-        RemoteFiles().fetch(url)
+        PublicHttpsFiles().fetch(url)
     assert refused.value.field == "file_url"
 
 
 def test_the_file_is_fetched_with_its_certificate_checked(server):
     assert files(server).fetch(server.url("/invoice.pdf")) == PDF
-    untrusting = RemoteFiles(resolve=server.resolve, allowed=lambda _: True)
+    untrusting = PublicHttpsFiles(resolve=server.resolve, allowed=lambda _: True)
     with pytest.raises(FileRefused, match="SSLError"):
         untrusting.fetch(server.url("/invoice.pdf"))
 
 
 def test_the_server_address_rule_applies_to_what_the_name_resolves_to(server):
     with pytest.raises(FileRefused, match="not public"):
-        RemoteFiles(resolve=server.resolve, ca_certs=server.ca_file).fetch(server.url("/invoice.pdf"))
+        PublicHttpsFiles(resolve=server.resolve, ca_certs=server.ca_file).fetch(server.url("/invoice.pdf"))
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,15 @@
-"""The local gateway reads routes from the template and evaluates authorizer policies as AWS does."""
+"""The local gateway reads routes from the template, evaluates authorizer policies and times out as
+AWS does."""
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
+from devserver import gateway
 from devserver.gateway import _allows
 from devserver.template import Template
 
@@ -92,3 +98,46 @@ def test_function_environments_come_from_globals_and_the_function():
         create.environment
     )
     assert "IDEMPOTENCY_TABLE" not in TEMPLATE.function("ReadApiFunction").environment
+
+
+class SlowPool:
+    """A function that answers once released; the authorizer's pool allows every key."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.finished = threading.Event()
+
+    def invoke(self, event: dict[str, Any], started: threading.Event | None = None) -> Any:
+        if started is not None:
+            started.set()
+        if event.get("type") == "REQUEST":
+            return {
+                "principalId": "tenant",
+                "policyDocument": {"Statement": [{"Effect": "Allow", "Resource": [event["methodArn"]]}]},
+                "context": {"tenant_id": "t"},
+            }
+        self.release.wait(timeout=10)
+        self.finished.set()
+        return {"statusCode": 200, "body": "{}"}
+
+
+def test_a_function_past_the_integration_timeout_gets_a_504_and_runs_on(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(gateway, "INTEGRATION_TIMEOUT_SECONDS", 0.2)
+    pool = SlowPool()
+    local = gateway.Gateway(TEMPLATE, dict.fromkeys(_functions(), pool), "eu-west-3")
+    request = Request(
+        EnvironBuilder(path="/v1/invoices", headers={"Authorization": "Bearer k"}).get_environ()
+    )
+
+    response = local.handle(request)
+
+    assert response.status_code == 504
+    assert response.json is not None
+    assert response.json["error"]["code"] == "gateway_timeout"
+    assert not pool.finished.is_set()
+    pool.release.set()
+    assert pool.finished.wait(timeout=5)  # as on AWS, the function is not stopped by the gateway
+
+
+def _functions() -> list[str]:
+    return [route.function for route in TEMPLATE.routes] + [TEMPLATE.authorizer()[0]]

@@ -12,6 +12,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
+from devserver.validation import schematron_failures, xsd_errors
 from invoicing.domain.deposits import deduct_deposits
 from invoicing.domain.documents import draft_document, freeze
 from invoicing.domain.model import Document, DocumentContent
@@ -21,7 +22,7 @@ from invoicing.einvoice.pdf import facturx_pdf
 from invoicing.einvoice.ubl import ubl_xml
 from invoicing.rendering import render_html, render_pdf
 from tests.support.documents import BUYER, EXEMPT, NOW, SELLER, finalized, line
-from tests.support.einvoice_checks import fonts_embedded, schematron_failures, xsd_errors
+from tests.support.einvoice_checks import fonts_embedded
 
 DEPOSIT = finalized("F2026-00007", type="deposit", lines=[line("Acompte 30 %", "300", "20")])
 CASES: dict[str, Document] = {

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
+from devserver.validation import french_rule_failures, schematron_failures, xsd_errors
 from invoicing.domain.credit_notes import corrected, credit_note_content
 from invoicing.domain.deposits import deduct_deposits
 from invoicing.domain.documents import draft_document, freeze
@@ -19,7 +20,6 @@ from invoicing.domain.payments import settled
 from invoicing.einvoice.cii import NAMESPACES, cii_xml
 from invoicing.einvoice.ubl import ubl_xml
 from tests.support.documents import BUYER, EXEMPT, ISSUED, NOW, SELLER, finalized, line
-from tests.support.einvoice_checks import french_rule_failures, schematron_failures, xsd_errors
 
 FOREIGN_BUYER = {
     "name": "Buchhandlung Müller GmbH",

@@ -12,6 +12,7 @@ import pytest
 from invoicing.domain.errors import Busy, InvalidDocument, NotFound, StateConflict
 from invoicing.services import credit_notes, invoices, payments
 from invoicing.services.changes import SettlementChanged
+from invoicing.services.documents import get_invoice
 from invoicing.services.ports import Contention
 from tests.support.fakes import FakeDependencies
 from tests.support.samples import invoice_body
@@ -127,3 +128,30 @@ def test_a_draft_is_neither_paid_nor_credited(deps: FakeDependencies, tenant: st
         pay(deps, tenant, draft, "1.00")
     with pytest.raises(StateConflict):
         credit_notes.credit_invoice(deps, tenant, draft, reason="x", selection=None)
+
+
+def test_paying_an_e_invoice_of_services_records_it_collected_once_with_the_amount_per_rate(
+    deps: FakeDependencies, tenant: str
+):
+    draft = invoices.create_invoice(deps, tenant, invoice_body(operation_nature="services"))
+    invoice_id = invoices.finalize_invoice(deps, tenant, draft.document.id).document.id
+    for _ in range(2):  # the same payment told twice (a shop's retry) is collected once
+        pay(deps, tenant, invoice_id, "50.00", payment_id="pay_shop_1")
+    reform = get_invoice(deps, tenant, invoice_id).document.e_invoicing
+    assert reform is not None
+    assert reform.status == "collected"
+    (collected,) = [entry for entry in reform.history if entry.status == "collected"]
+    assert collected.id == "collected:pay_shop_1"
+    assert {a.vat_rate: a.amount for a in collected.amounts} == {
+        Decimal("20"): Decimal("31.35"),  # 50 x 59.88 / 95.49: the 20 % share of the total
+        Decimal("5.5"): Decimal("18.65"),
+    }
+
+
+def test_paying_goods_records_no_collected_status(deps: FakeDependencies, tenant: str):
+    draft = invoices.create_invoice(deps, tenant, invoice_body(operation_nature="goods"))
+    invoice_id = invoices.finalize_invoice(deps, tenant, draft.document.id).document.id
+    pay(deps, tenant, invoice_id, "50.00")
+    reform = get_invoice(deps, tenant, invoice_id).document.e_invoicing
+    assert reform is not None
+    assert [entry.status for entry in reform.history] == ["pending"]

@@ -40,7 +40,7 @@ def is_public_address(address: str) -> bool:
 
 
 @dataclass(frozen=True)
-class RemoteFiles:
+class PublicHttpsFiles:
     resolve: Resolver = resolve_host
     allowed: Callable[[str], bool] = is_public_address
     ca_certs: str | None = None

@@ -25,7 +25,7 @@ def queued_delivery(body: str) -> QueuedDelivery:
     return QueuedDelivery(values["tenant_id"], values["provider"], values["delivery_id"])
 
 
-class DeliveryQueue:
+class SqsDeliveryQueue:
     def __init__(self, client: SQSClient, queue_url: str) -> None:
         self._client = client
         self._url = queue_url

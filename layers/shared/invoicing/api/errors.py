@@ -32,7 +32,7 @@ from invoicing.domain.errors import (
     StateConflict,
     Unauthenticated,
 )
-from invoicing.services.ports import Contention
+from invoicing.services.ports import StorageOutcome
 
 logger = Logger(child=True)
 
@@ -149,7 +149,7 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
             "a request with this Idempotency-Key is still being processed; retry",
         )
 
-    @app.exception_handler([BotoCoreError, ClientError, IdempotencyPersistenceLayerError, Contention])
+    @app.exception_handler([BotoCoreError, ClientError, IdempotencyPersistenceLayerError, StorageOutcome])
     def dependency_failed(error: Exception) -> Response[Any]:
         logger.exception("AWS dependency failed")
         return error_response(503, "service_unavailable", "a storage service failed; retry the request")

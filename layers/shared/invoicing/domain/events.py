@@ -7,13 +7,28 @@ with the same ids (consumers deduplicate on `event_id`, as a stream may hand a c
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from invoicing.domain.kinds import KINDS
+from invoicing.domain.e_invoicing import LifecycleStatus
+from invoicing.domain.kinds import KINDS, DocumentType
 
-EventType = Literal["invoice.created", "invoice.finalized", "invoice.paid", "credit_note.created"]
+EventType = Literal[
+    "invoice.created",
+    "invoice.finalized",
+    "invoice.paid",
+    "credit_note.created",
+    "e_invoice.deposited",
+    "e_invoice.rejected",
+    "e_invoice.refused",
+    "e_invoice.approved",
+    "e_invoice.disputed",
+    "e_invoice.collected",
+]
+# What a stream image keeps of a document besides its summary: its e-invoice's lifecycle statuses.
+LIFECYCLE_FIELDS = ("e_history",)
 SUMMARY_FIELDS = (
     "id",
     "type",
@@ -33,13 +48,25 @@ class DocumentEvent:
     type: EventType
     tenant_id: str
     document: dict[str, Any]
+    status: dict[str, Any] | None = None  # for an e_invoice event: the lifecycle entry, as recorded
 
     @property
     def event_id(self) -> str:
-        return f"{self.document['id']}:{self.type}"
+        entry = f":{self.status['id']}" if self.status else ""
+        return f"{self.document['id']}:{self.type}{entry}"
 
     def detail(self) -> dict[str, Any]:
-        return {"event_id": self.event_id, "tenant_id": self.tenant_id, "document": self.document}
+        detail = {"event_id": self.event_id, "tenant_id": self.tenant_id, "document": self.document}
+        return detail | ({"e_invoicing_status": self.status} if self.status else {})
+
+
+def new_statuses(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The lifecycle entries a change added to an e-invoice, in the order they happened."""
+    known = (old or {}).get("e_history") or {}
+    added = [
+        json.loads(entry) for entry_id, entry in (new.get("e_history") or {}).items() if entry_id not in known
+    ]
+    return sorted(added, key=lambda entry: (entry["at"], entry["id"]))
 
 
 def events_of_change(
@@ -49,7 +76,10 @@ def events_of_change(
     are ever deleted) or for a change that moves no state."""
     if new is None:
         return []
-    kind, status = KINDS[new["type"]], new.get("status")
+    kind = KINDS.get(cast("DocumentType", new.get("type")))
+    if kind is None:  # not a document's item after all
+        return []
+    status = new.get("status")
     was = old.get("status") if old else None
     summary = {name: new.get(name) for name in SUMMARY_FIELDS}
     found: list[EventType] = []
@@ -62,4 +92,10 @@ def events_of_change(
             found.append("invoice.paid")
     elif kind.events == "credit_note" and status != "draft" and was in (None, "draft"):
         found.append("credit_note.created")
-    return [DocumentEvent(event, tenant_id, summary) for event in found]
+    events = [DocumentEvent(event, tenant_id, summary) for event in found]
+    for entry in new_statuses(old, new):
+        lifecycle_status = cast("LifecycleStatus", entry["status"])
+        events.append(
+            DocumentEvent(cast("EventType", f"e_invoice.{lifecycle_status}"), tenant_id, summary, entry)
+        )
+    return events

@@ -56,16 +56,27 @@ UNIT_CODES: Final = {
 }
 
 
-def _tag(name: str) -> str:
+def qualified(namespaces: dict[str, str], name: str) -> str:
+    """`prefix:local` as ElementTree names it, `{namespace}local`."""
     prefix, local = name.split(":")
-    return f"{{{NAMESPACES[prefix]}}}{local}"
+    return f"{{{namespaces[prefix]}}}{local}"
 
 
-def _add(parent: ET.Element, name: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, _tag(name), attributes)
+def add_element(
+    namespaces: dict[str, str], parent: ET.Element, name: str, text: str | None, attributes: dict[str, str]
+) -> ET.Element:
+    element = ET.SubElement(parent, qualified(namespaces, name), attributes)
     if text is not None:
         element.text = text
     return element
+
+
+def _tag(name: str) -> str:
+    return qualified(NAMESPACES, name)
+
+
+def _add(parent: ET.Element, name: str, text: str | None = None, **attributes: str) -> ET.Element:
+    return add_element(NAMESPACES, parent, name, text, attributes)
 
 
 def amount_text(value: Decimal, currency: str) -> str:

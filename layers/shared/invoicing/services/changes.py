@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from invoicing.domain.kinds import Series
+from invoicing.domain.kinds import Resource, Series
 from invoicing.domain.model import AnyDocument, Document, QuoteStatus
 from invoicing.domain.numbering import CounterState
 from invoicing.domain.parts import QuoteInvoice
@@ -32,10 +32,12 @@ class DraftReplaced(NamedTuple):
 
 
 class DraftDeleted(NamedTuple):
-    """The draft, still at `version`, deleted."""
+    """The draft deleted: still at `version`, or, with none, provided it is a draft of `resource`
+    linked to nothing (no quote it was made from, no invoice a proforma became)."""
 
     document_id: str
-    version: int
+    resource: Resource
+    version: int | None = None
 
 
 class DocumentFinalized(NamedTuple):
@@ -72,7 +74,8 @@ class DocumentRendered(NamedTuple):
 
 class SettlementChanged(NamedTuple):
     """What is paid and credited on a finalized document went from `before` (as read) to `after`:
-    a payment recorded or removed, a credit note (and a shop's refund) added."""
+    a payment recorded or removed, a credit note (and a shop's refund) added, with the lifecycle
+    status a payment adds to an e-invoice (collected)."""
 
     before: Document
     after: Document

@@ -42,6 +42,7 @@ def credit_invoice(
 
     def credited_invoice(credit_note: Document) -> list[Change]:
         current = get_invoice(deps, tenant_id, invoice_id).document
+        check_creditable(current)  # a final invoice may have deducted this deposit meanwhile
         check_credit(current, credit_note.totals.total_incl_tax)
         after = settled(current, current.payments, [*current.credit_notes, credit_note_ref(credit_note)])
         return [SettlementChanged(before=current, after=after)]

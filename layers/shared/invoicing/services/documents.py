@@ -11,9 +11,20 @@ from invoicing.services.identifiers import SINGULAR, is_document_id
 from invoicing.services.ports import ConditionFailed, Dependencies, Stored, TooLarge, UnitOfWork
 
 
+def aggregate_resource(aggregate: type[D]) -> Resource:
+    return "quotes" if aggregate is Quote else "invoices"
+
+
+def not_found(document_id: str, aggregate: type[D]) -> NotFound:
+    return NotFound(f"no {SINGULAR[aggregate_resource(aggregate)]} {document_id[:64]!r}", field="id")
+
+
 def _find(deps: Dependencies, tenant_id: str, document_id: str, aggregate: type[D]) -> Stored[D] | None:
-    resource: Resource = "quotes" if aggregate is Quote else "invoices"
-    stored = deps.documents.get(tenant_id, document_id) if is_document_id(document_id, resource) else None
+    stored = (
+        deps.documents.get(tenant_id, document_id)
+        if is_document_id(document_id, aggregate_resource(aggregate))
+        else None
+    )
     if stored is None or not isinstance(stored.document, aggregate):
         return None
     document = stored.document
@@ -25,8 +36,7 @@ def _find(deps: Dependencies, tenant_id: str, document_id: str, aggregate: type[
 def _get(deps: Dependencies, tenant_id: str, document_id: str, aggregate: type[D]) -> Stored[D]:
     stored = _find(deps, tenant_id, document_id, aggregate)
     if stored is None:
-        resource: Resource = "quotes" if aggregate is Quote else "invoices"
-        raise NotFound(f"no {SINGULAR[resource]} {document_id[:64]!r}", field="id")
+        raise not_found(document_id, aggregate)
     return stored
 
 
@@ -41,6 +51,11 @@ def get_invoice(deps: Dependencies, tenant_id: str, document_id: str) -> Stored[
 
 def get_quote(deps: Dependencies, tenant_id: str, quote_id: str) -> Stored[Quote]:
     return _get(deps, tenant_id, quote_id, Quote)
+
+
+def is_id_of(document_id: str, aggregate: type[D]) -> bool:
+    """Whether `document_id` is the id of a document of that aggregate, before any read."""
+    return is_document_id(document_id, aggregate_resource(aggregate))
 
 
 def commit(uow: UnitOfWork) -> None:

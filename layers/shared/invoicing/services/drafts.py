@@ -14,10 +14,16 @@ from invoicing.domain.quotes import status_once_withdrawn
 from invoicing.services.changes import DocumentCreated, DraftDeleted, DraftReplaced, QuoteInvoiceWithdrawn
 from invoicing.services.customers import with_customer_as_now, with_named_customer
 from invoicing.services.deposits import deposit_deductions, with_deposits
-from invoicing.services.documents import commit, commit_unless_changed
+from invoicing.services.documents import (
+    aggregate_resource,
+    commit,
+    commit_unless_changed,
+    is_id_of,
+    not_found,
+)
 from invoicing.services.identifiers import utc_now
 from invoicing.services.numbering import Related, finalize_document
-from invoicing.services.ports import Dependencies, Stored
+from invoicing.services.ports import ConditionFailed, Dependencies, Stored
 from invoicing.services.publishing import is_published, publish
 
 
@@ -47,22 +53,36 @@ def update_draft(deps: Dependencies, tenant_id: str, stored: Stored[D], changes:
     return Stored(revised, stored.version + 1)
 
 
-def delete_draft(deps: Dependencies, tenant_id: str, stored: Stored[AnyDocument]) -> None:
-    """Delete a draft; one made from a quote leaves the quote free to be invoiced again (a final
-    invoice's) or gives its percentage back (a deposit's)."""
+def delete_draft(deps: Dependencies, tenant_id: str, document_id: str, aggregate: type[D]) -> None:
+    """Delete a draft: one conditional write for a draft linked to nothing; a draft made from a quote
+    frees the quote to be invoiced again (a final invoice's) or gives its percentage back (a
+    deposit's); a converted proforma and a finalized document are kept."""
+    if not is_id_of(document_id, aggregate):
+        raise not_found(document_id, aggregate)
+    uow = deps.unit_of_work(tenant_id)
+    uow.record(DraftDeleted(document_id, aggregate_resource(aggregate)))
+    try:
+        commit(uow)
+    except ConditionFailed as refused:
+        current = refused.current
+        if current is None or not isinstance(current.document, aggregate):
+            raise not_found(document_id, aggregate) from None
+        _delete_linked(deps, tenant_id, current)
+
+
+def _delete_linked(deps: Dependencies, tenant_id: str, stored: Stored[AnyDocument]) -> None:
     document = stored.document
     if not document.is_draft:
         raise StateConflict(
             "a finalized document is never deleted: correct it with a credit note", code="already_finalized"
         )
+    if not isinstance(document, Document) or document.converted_to is not None:
+        raise StateConflict("a proforma that became an invoice is kept", code="converted")
     uow = deps.unit_of_work(tenant_id)
-    uow.record(DraftDeleted(document.id, stored.version))
-    if isinstance(document, Document):
-        if document.converted_to is not None:
-            raise StateConflict("a proforma that became an invoice is kept", code="converted")
-        if document.quote is not None:
-            status = status_once_withdrawn(document)
-            uow.record(QuoteInvoiceWithdrawn(document.quote.id, document.id, status=status))
+    uow.record(DraftDeleted(document.id, document.kind.resource, stored.version))
+    if document.quote is not None:
+        status = status_once_withdrawn(document)
+        uow.record(QuoteInvoiceWithdrawn(document.quote.id, document.id, status=status))
     commit_unless_changed(uow, changed="the draft was finalized or changed")
 
 

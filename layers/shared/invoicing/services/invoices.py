@@ -47,7 +47,7 @@ def update_invoice(
 
 
 def delete_invoice(deps: Dependencies, tenant_id: str, invoice_id: str) -> None:
-    delete_draft(deps, tenant_id, get_invoice(deps, tenant_id, invoice_id))
+    delete_draft(deps, tenant_id, invoice_id, Document)
 
 
 def finalize_invoice(deps: Dependencies, tenant_id: str, invoice_id: str) -> Stored[Document]:

@@ -20,7 +20,7 @@ _POSITION = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.+\-Z]{8,32}#(inv|quo)_[0-9a-f]
 
 
 @dataclass(frozen=True)
-class Listing:
+class ListingPage:
     summaries: list[dict[str, Any]]
     next_cursor: str | None
     read_units: Decimal
@@ -52,7 +52,7 @@ def list_documents(
     number: str | None,
     cursor: str | None,
     limit: int,
-) -> Listing:
+) -> ListingPage:
     today = tenant_today(deps, tenant_id)
     if number is not None:
         if filters.any or overdue or cursor is not None:
@@ -62,13 +62,13 @@ def list_documents(
         found = deps.listing.by_number(tenant_id, number)
         if found is not None and KINDS[found.type].resource != resource:
             found = None  # a quote's number is not an invoice's, nor the reverse
-        return Listing([_summary(found, today)] if found else [], None, Decimal(0))
+        return ListingPage([_summary(found, today)] if found else [], None, Decimal(0))
     if overdue:
         filters = filters._replace(overdue_on=today)
     after = decode_cursor(cursor) if cursor else None
     page = deps.listing.page(tenant_id, filters, resource=resource, after=after, limit=limit)
     next_cursor = encode_cursor(page.next_position) if page.next_position else None
-    return Listing([_summary(item, today) for item in page.summaries], next_cursor, page.read_units)
+    return ListingPage([_summary(item, today) for item in page.summaries], next_cursor, page.read_units)
 
 
 def _summary(item: DocumentSummary, today: date) -> dict[str, Any]:

@@ -67,7 +67,7 @@ def finalize_document(
     document = with_default_nature(document, settings.seller)
     seller = check_finalizable(document, settings.seller)
     series = series_of(document)
-    commit_ = _Commit(
+    attempt = _Commit(
         deps=deps,
         tenant_id=tenant_id,
         document=document,
@@ -83,6 +83,7 @@ def finalize_document(
     backoff = Backoff(
         budget=RETRY_BUDGET_SECONDS,
         busy=f"the {series.replace('_', ' ')} series is busy; retry the request",
+        code="numbering_busy",
         first=POLL_SECONDS,
         cap=POLL_SECONDS,
     )
@@ -91,7 +92,7 @@ def finalize_document(
         lease = deps.numbering.take_lease(tenant_id, series, owner, now=time.time(), seconds=LEASE_SECONDS)
         wait = 0.0
         if isinstance(lease, CounterState):
-            stored = commit_.under_lease(owner, lease)
+            stored = attempt.under_lease(owner, lease)
             if stored is not None:
                 attempts = backoff.attempts + 1
                 metrics.add_metric(name="NumberingAttempts", unit=MetricUnit.Count, value=attempts)

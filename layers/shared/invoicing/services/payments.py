@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from invoicing.domain.errors import InvalidDocument, NotFound
+from invoicing.domain.lifecycle import with_collection
 from invoicing.domain.model import Document
 from invoicing.domain.parts import Payment, PaymentMethod
 from invoicing.domain.payments import check_payment, settled
@@ -28,7 +29,11 @@ def _settle(
 ) -> Stored[Document]:
     """Apply `change` to the invoice as it now stands and commit it; read and try again whenever
     another payment or credit note landed in between. A change that returns None changes nothing."""
-    backoff = Backoff(budget=RETRY_BUDGET_SECONDS, busy="the invoice is busy with other payments; retry")
+    backoff = Backoff(
+        budget=RETRY_BUDGET_SECONDS,
+        busy="the invoice is busy with other payments; retry",
+        code="invoice_busy",
+    )
     while True:
         stored = get_invoice(deps, tenant_id, invoice_id)
         after = change(stored.document)
@@ -72,7 +77,9 @@ def record_payment(
         if any(recorded.id == payment.id for recorded in document.payments):
             return None  # recorded already
         check_payment(document, amount)
-        return settled(document, [*document.payments, payment], document.credit_notes)
+        return with_collection(
+            settled(document, [*document.payments, payment], document.credit_notes), payment
+        )
 
     return _settle(deps, tenant_id, invoice_id, add)
 

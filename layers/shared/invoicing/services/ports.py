@@ -137,11 +137,12 @@ class StorageOutcome(Exception):
 
 class ConditionFailed(StorageOutcome):
     """What the change expected (a version, the amounts it read) no longer holds: nothing of the unit
-    of work was written."""
+    of work was written. `current` is the document as it stands, for a deletion the store refused."""
 
-    def __init__(self, change: Change | None = None) -> None:
+    def __init__(self, change: Change | None = None, current: Stored[AnyDocument] | None = None) -> None:
         super().__init__(type(change).__name__ if change is not None else "condition failed")
         self.change = change
+        self.current = current
 
 
 class AlreadyExists(ConditionFailed):
@@ -205,7 +206,7 @@ class Listing(Protocol):
         ...
 
 
-class Numbering(Protocol):
+class SeriesLeases(Protocol):
     def take_lease(
         self, tenant_id: str, series: Series, owner: str, *, now: float, seconds: float
     ) -> CounterState | float:
@@ -346,7 +347,7 @@ class Dependencies(Protocol):
     @property
     def listing(self) -> Listing: ...
     @property
-    def numbering(self) -> Numbering: ...
+    def numbering(self) -> SeriesLeases: ...
     @property
     def customers(self) -> Customers: ...
     @property

@@ -39,7 +39,7 @@ def update_quote(deps: Dependencies, tenant_id: str, quote_id: str, changes: dic
 
 
 def delete_quote(deps: Dependencies, tenant_id: str, quote_id: str) -> None:
-    delete_draft(deps, tenant_id, get_quote(deps, tenant_id, quote_id))
+    delete_draft(deps, tenant_id, quote_id, Quote)
 
 
 def finalize_quote(deps: Dependencies, tenant_id: str, quote_id: str) -> Stored[Quote]:

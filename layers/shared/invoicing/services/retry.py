@@ -16,6 +16,7 @@ class Backoff:
 
     budget: float
     busy: str
+    code: str = "busy"
     first: float = 0.002
     cap: float = 0.1
     attempts: int = 0
@@ -29,6 +30,6 @@ class Backoff:
         plus a random share of the current step, so that waiters do not retry in step."""
         self.attempts += 1
         if time.monotonic() > self._deadline:
-            raise Busy(self.busy)
+            raise Busy(self.busy, code=self.code)
         step = min(self.cap, self.first * 2**self.attempts)
         time.sleep(min(at_least, self.cap) + random.uniform(0, step))  # noqa: S311 - jitter, not secrecy

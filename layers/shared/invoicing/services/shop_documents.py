@@ -26,11 +26,13 @@ from invoicing.services.documents import commit, find_invoice, get_invoice
 from invoicing.services.drafts import finalize_draft
 from invoicing.services.identifiers import PREFIXES, utc_now
 from invoicing.services.numbering import finalize_document
-from invoicing.services.ports import AlreadyExists, Dependencies, QueuedDelivery, Stored
+from invoicing.services.ports import AlreadyExists, Contention, Dependencies, QueuedDelivery, Stored
 from invoicing.services.publishing import publish
+from invoicing.services.retry import Backoff
 
 logger = Logger(child=True)
 INVOICE_PREFIX = PREFIXES["invoices"]
+RESERVATION_SECONDS = 5.0
 
 
 def document_id_of(tenant_id: str, key: str) -> str:
@@ -88,13 +90,7 @@ def invoice_order(
     )
     if find_invoice(deps, tenant_id, document_id) is None:
         draft = invoice_from_order(order, settings, document_id=document_id, now=utc_now())
-        uow = deps.unit_of_work(tenant_id)
-        uow.record(DocumentCreated(draft), *(OrderReserved(key, draft.id) for key in order.keys))
-        try:
-            commit(uow)
-        except AlreadyExists:
-            # Another delivery of the same order wrote them first: its document is the one.
-            document_id = deps.webhooks.order_document(tenant_id, order.keys) or document_id
+        document_id = _reserved(deps, tenant_id, order, draft)
     stored = _finished(deps, tenant_id, document_id)
     if stored.document.totals.amount_due <= 0:
         return stored
@@ -108,6 +104,23 @@ def invoice_order(
         reference=order.reference[:100],
         payment_id=f"pay_{document_id.removeprefix(INVOICE_PREFIX)}",
     )
+
+
+def _reserved(deps: Dependencies, tenant_id: str, order: ShopOrder, draft: Document) -> str:
+    """The id of the order's document: the draft's, written with the order reserved under each id the
+    shop names it by; or the one another delivery of the same order wrote first."""
+    backoff = Backoff(budget=RESERVATION_SECONDS, busy="another delivery of this order is being invoiced")
+    while True:
+        uow = deps.unit_of_work(tenant_id)
+        uow.record(DocumentCreated(draft), *(OrderReserved(key, draft.id) for key in order.keys))
+        try:
+            commit(uow)
+        except AlreadyExists:
+            return deps.webhooks.order_document(tenant_id, order.keys) or draft.id
+        except Contention:
+            backoff.pause()  # the other delivery's transaction holds the reservation right now
+            continue
+        return draft.id
 
 
 def credit_refund(deps: Dependencies, tenant_id: str, refund: ShopRefund) -> Stored[Document]:

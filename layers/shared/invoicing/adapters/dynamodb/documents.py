@@ -1,6 +1,7 @@
 """Documents in DynamoDB: the frozen body stored compressed beside the attributes lists and
 conditions read (status, amounts, version), and what changes after finalization (payments, credit
-notes, a quote's decision and invoices) in attributes of its own.
+notes, a quote's decision and invoices, an e-invoice's flow and lifecycle statuses) in attributes
+of its own.
 
 Reading a document gives it as stored: the body, validated once with what was recorded beside it;
 what those payments and credit notes leave due is the domain's to say (`payments.settled`).
@@ -13,8 +14,10 @@ import zlib
 from typing import TYPE_CHECKING, Any
 
 from invoicing.adapters.dynamodb.table import document_sk, from_item, key, tenant_pk, to_item
+from invoicing.domain.e_invoicing import EInvoicing, StatusEntry
 from invoicing.domain.fec import ledger_document
 from invoicing.domain.kinds import KINDS, Resource
+from invoicing.domain.lifecycle import with_entries
 from invoicing.domain.model import AnyDocument, Document, Quote
 from invoicing.services.ports import Stored, TooLarge
 
@@ -40,15 +43,23 @@ class DocumentTable:
         ).get("Item")
         if item is None:
             return None
-        values = from_item(item)
-        return Stored(stored_document(values), int(values["version"]), frozenset(values.get("rendered", ())))
+        return stored(from_item(item))
+
+
+def stored(values: dict[str, Any]) -> Stored[AnyDocument]:
+    """A document's item, deserialized, as the Documents port gives it."""
+    return Stored(stored_document(values), int(values["version"]), frozenset(values.get("rendered", ())))
 
 
 def stored_document(values: dict[str, Any]) -> AnyDocument:
-    """The document an item holds: its body with what was recorded beside it since it was frozen."""
-    fields = json.loads(zlib.decompress(bytes(values["body"])))
+    """The document an item holds: its body with what was recorded beside it since it was frozen.
+    A body written before a field moved to the other aggregate (documents of the books and quotes
+    were one model) keeps it: only the fields of its own aggregate are read."""
+    body = json.loads(zlib.decompress(bytes(values["body"])))
+    aggregate: type[AnyDocument] = Quote if KINDS[values["type"]].resource == "quotes" else Document
+    fields = {name: value for name, value in body.items() if name in aggregate.model_fields}
     fields["status"] = values["status"]
-    if KINDS[values["type"]].resource == "quotes":
+    if aggregate is Quote:
         return Quote.model_validate(
             fields
             | {
@@ -59,6 +70,8 @@ def stored_document(values: dict[str, Any]) -> AnyDocument:
                 ),
             }
         )
+    if fields.get("e_invoicing") and "e_history" in values:
+        fields["e_invoicing"] = _lifecycle(fields["e_invoicing"], values)
     return Document.model_validate(
         fields
         | {name: values[name] for name in ("converted_to", "deducted_by") if values.get(name)}
@@ -75,9 +88,19 @@ def stored_document(values: dict[str, Any]) -> AnyDocument:
     )
 
 
+def _lifecycle(frozen: dict[str, Any], values: dict[str, Any]) -> EInvoicing:
+    """The e-invoicing frozen in the body with the statuses heard or said since, and its flow."""
+    reform = EInvoicing.model_validate(
+        frozen | ({"flow_id": values["e_flow"]} if values.get("e_flow") else {})
+    )
+    entries = [StatusEntry.model_validate_json(entry) for entry in values["e_history"].values()]
+    return with_entries(reform, entries)
+
+
 def document_item(tenant_id: str, document: AnyDocument, *, version: int) -> dict[str, Any]:
     """The item of a draft or of a document being finalized: payments come only afterwards."""
     excluded = {"payments", "credit_notes", "invoices", "decided_at", "converted_to", "deducted_by"}
+    reform = document.e_invoicing if isinstance(document, Document) else None
     body = zlib.compress(document.model_dump_json(exclude_none=True, exclude=excluded).encode(), level=6)
     if len(body) > MAX_STORED_DOCUMENT_BYTES:
         raise TooLarge(len(body), MAX_STORED_DOCUMENT_BYTES)
@@ -92,6 +115,7 @@ def document_item(tenant_id: str, document: AnyDocument, *, version: int) -> dic
             "issue_date": document.issue_date.isoformat() if document.issue_date else None,
             "due_date": document.due_date.isoformat() if document.due_date else None,
             "valid_until": document.valid_until.isoformat() if document.valid_until else None,
+            "quote_id": document.quote.id if isinstance(document, Document) and document.quote else None,
             "ledger": ledger_summary(document),
             "customer_name": document.customer.name,
             "customer_key": document.customer.name.casefold(),
@@ -103,6 +127,7 @@ def document_item(tenant_id: str, document: AnyDocument, *, version: int) -> dic
             "payments": {},
             "credit_notes": {},
             "invoices": {} if isinstance(document, Quote) else None,
+            "e_history": {} if reform and reform.processing_rule == "B2B" else None,
             "created_at": document.created_at.isoformat(),
             "version": version,
             "body": body,

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from invoicing.adapters.dynamodb.table import tenant_pk
+from invoicing.domain.events import LIFECYCLE_FIELDS, SUMMARY_FIELDS
 from invoicing.services.ports import DocumentChange
 
 _TENANT = tenant_pk("")
@@ -13,9 +14,14 @@ _DOCUMENT = "DOC#"
 
 
 def document_change(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> DocumentChange | None:
-    """The change a record's images (already deserialized) show, if the item is a document's."""
+    """The change a record's images (already deserialized) show, if the item is a document's: what a
+    document's summary was and is, none of the storage's own attributes."""
     item = new or old or {}
     pk, sk = str(item.get("pk", "")), str(item.get("sk", ""))
     if not pk.startswith(_TENANT) or not sk.startswith(_DOCUMENT):
         return None
-    return DocumentChange(pk.removeprefix(_TENANT), old or None, new or None)
+    return DocumentChange(pk.removeprefix(_TENANT), _summary(old), _summary(new))
+
+
+def _summary(image: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return {name: image.get(name) for name in SUMMARY_FIELDS + LIFECYCLE_FIELDS} if image else None

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any, cast
 from botocore.exceptions import ClientError
 
 from invoicing.adapters.aws import error_code
+from invoicing.adapters.dynamodb.documents import stored
 from invoicing.adapters.dynamodb.table import from_item
 from invoicing.adapters.dynamodb.writes import Write, Writes, is_reservation
+from invoicing.services.changes import DraftDeleted
 from invoicing.services.ports import AlreadyExists, ConditionFailed, Contention
 
 if TYPE_CHECKING:
@@ -67,16 +69,22 @@ class DynamoUnitOfWork:
             if error_code(error) != "TransactionCanceledException":
                 raise
             reasons = error.response.get("CancellationReasons", [])
+            if len(reasons) != len(changes):
+                raise  # not a cancellation this unit of work can read
             if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
                 raise Contention from error
-            for change, reason in zip(changes, reasons, strict=False):
+            for change, reason in zip(changes, reasons, strict=True):
                 if reason.get("Code") == "ConditionalCheckFailed":
                     raise _refused(change, cast("dict[str, Any] | None", reason.get("Item"))) from None
             raise
 
 
 def _refused(change: Change, current: dict[str, Any] | None) -> ConditionFailed:
+    """The refusal, with what the store returned of the item when the write asked for it."""
+    values = from_item(current) if current else {}
     if is_reservation(change):
-        holder = from_item(current).get("document_id") if current else None
+        holder = values.get("document_id")
         return AlreadyExists(change, holder=str(holder) if holder else None)
+    if isinstance(change, DraftDeleted) and values:
+        return ConditionFailed(change, current=stored(values))
     return ConditionFailed(change)

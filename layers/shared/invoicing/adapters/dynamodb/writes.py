@@ -1,6 +1,12 @@
 """The item write each change of a unit of work becomes, with the condition that makes it refuse
 what its use case did not read: a version, the amounts settled, an item that must not exist yet.
 
+A document's version moves with every change to a draft and to a quote's decision and invoices
+(finalizing, converting a proforma, invoicing a quote included), so "still at the version read"
+says that nothing of those changed. What changes beside a finalized document without moving its
+version (payments, credit notes, a deposit's deduction, the locales rendered) is conditioned on
+what was read of it instead.
+
 A write is given as a TransactWriteItems element (`{"Put": {...}}`, `{"Update": {...}}`,
 `{"Delete": {...}}`), whose parameters are also those of the single-item call.
 """
@@ -10,7 +16,7 @@ from __future__ import annotations
 from functools import singledispatchmethod
 from typing import Any
 
-from invoicing.adapters.dynamodb.documents import document_item
+from invoicing.adapters.dynamodb.documents import document_item, listing_pk
 from invoicing.adapters.dynamodb.table import (
     counter_sk,
     document_sk,
@@ -21,6 +27,7 @@ from invoicing.adapters.dynamodb.table import (
     tenant_pk,
     to_item,
 )
+from invoicing.domain.e_invoicing import StatusEntry
 from invoicing.domain.model import AnyDocument, Document
 from invoicing.domain.parts import CreditNoteRef, Payment
 from invoicing.services.changes import (
@@ -46,11 +53,14 @@ Write = dict[str, dict[str, Any]]
 NOT_THERE = "attribute_not_exists(pk)"
 
 
+# The changes that create an item which must not exist yet: refused, the store says AlreadyExists.
+RESERVATIONS = (DocumentCreated, NumberReserved, OrderReserved, ExternalRefReserved)
+
+
 def is_reservation(change: Change) -> bool:
-    """A write refused because what it creates exists: the store reports AlreadyExists."""
-    return isinstance(change, DocumentCreated | NumberReserved | OrderReserved | ExternalRefReserved) or (
-        isinstance(change, DocumentFinalized) and change.draft_version is None
-    )
+    if isinstance(change, DocumentFinalized):
+        return change.draft_version is None
+    return isinstance(change, RESERVATIONS)
 
 
 class Writes:
@@ -81,14 +91,23 @@ class Writes:
 
     @of.register
     def _deleted(self, change: DraftDeleted) -> Write:
-        return {
-            "Delete": {
-                "TableName": self._table,
-                "Key": self._document(change.document_id),
+        delete: dict[str, Any] = {"TableName": self._table, "Key": self._document(change.document_id)}
+        if change.version is not None:
+            delete |= {
                 "ConditionExpression": "version = :version",
                 "ExpressionAttributeValues": to_item({":version": change.version}),
             }
-        }
+        else:  # a draft linked to nothing; refused, the store says what the item is
+            delete |= {
+                "ConditionExpression": "gsi1pk = :listing AND #status = :draft "
+                "AND attribute_not_exists(converted_to) AND attribute_not_exists(quote_id)",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": to_item(
+                    {":listing": listing_pk(self._tenant_id, change.resource), ":draft": "draft"}
+                ),
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        return {"Delete": delete}
 
     @of.register
     def _number(self, change: NumberReserved) -> Write:
@@ -146,7 +165,9 @@ class Writes:
         removes: list[str] = []
         conditions = ["amount_paid = :paid_before", "credited = :credited_before", deducted]
         names = {"#status": "status"}
-        for n, (collection, entry_id, entry) in enumerate(_entries_changed(before, after)):
+        for n, (collection, entry_id, entry) in enumerate(
+            _entries_changed(before, after) + _statuses_added(before, after)
+        ):
             names[f"#e{n}"] = entry_id
             if entry is not None:
                 sets.append(f"{collection}.#e{n} = :e{n}")
@@ -285,11 +306,20 @@ def _as_read(document: Document, attribute: str) -> tuple[str, dict[str, Any]]:
     return f"{attribute} = :was_{attribute}", {f":was_{attribute}": value}
 
 
-def _entries_changed(
-    before: Document, after: Document
-) -> list[tuple[str, str, Payment | CreditNoteRef | None]]:
+Entry = Payment | CreditNoteRef | StatusEntry
+
+
+def _statuses_added(before: Document, after: Document) -> list[tuple[str, str, Entry | None]]:
+    """The lifecycle statuses a settlement adds (a payment collected on an e-invoice of services)."""
+    if after.e_invoicing is None:
+        return []
+    known = {entry.id for entry in before.e_invoicing.history} if before.e_invoicing else set()
+    return [("e_history", entry.id, entry) for entry in after.e_invoicing.history if entry.id not in known]
+
+
+def _entries_changed(before: Document, after: Document) -> list[tuple[str, str, Entry | None]]:
     """(collection, id, entry or None when removed) of each payment and credit note that changed."""
-    changed: list[tuple[str, str, Payment | CreditNoteRef | None]] = []
+    changed: list[tuple[str, str, Entry | None]] = []
     for collection, old, new in (
         ("payments", before.payments, after.payments),
         ("credit_notes", before.credit_notes, after.credit_notes),

@@ -52,10 +52,8 @@ def _with_rounding(document: Document, charged: Decimal, lines: int) -> Document
             f"{charged} {document.currency} was charged: the event lacks something an invoice needs",
             field="lines",
         )
-    totals: Totals = document.totals.model_copy(
-        update={"rounding": difference, "amount_due": document.totals.total_incl_tax + difference}
-    )
-    return document.model_copy(update={"totals": totals})
+    totals: Totals = document.totals.model_copy(update={"rounding": difference})
+    return document.model_copy(update={"totals": totals.model_copy(update={"amount_due": totals.payable})})
 
 
 def _exemption(rates: list[Decimal], vat_exemption: str | None) -> str | None:
