@@ -30,7 +30,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	for handler in functions/*/app.py; do $(BIN)/mypy "$$handler" || exit 1; done
+	for handler in functions/*/*.py; do $(BIN)/mypy "$$handler" || exit 1; done
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/lint-imports
 	$(BIN)/python -m invoicing.api.openapi_build --check

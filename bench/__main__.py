@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import api, calls, imports, render, webhooks
+from bench import api, calls, e_invoicing, imports, render, webhooks
 from devserver.stack import LocalStack
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "bench.md"
@@ -35,6 +35,7 @@ def main() -> None:
     stack.start()
     try:
         rows += api.latency(stack) + api.listing(stack) + api.throughput(stack) + webhooks.measure(stack)
+        rows += e_invoicing.measure(stack)
     finally:
         stack.stop()
     rows += calls.measure()

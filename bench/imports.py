@@ -26,6 +26,8 @@ FUNCTIONS = [
     "webhook_receiver",
     "webhook_processor",
     "outbox",
+    "e_invoicing",
+    "platform_tasks",
 ]
 REPEAT = 5
 

@@ -9,6 +9,8 @@ import sys
 import threading
 from pathlib import Path
 
+import urllib3
+
 from devserver.stack import ROOT, LocalStack
 from invoicing.domain.settings import TenantSettings
 from invoicing.services.tenants import create_tenant, replace_settings
@@ -27,6 +29,26 @@ DEMO_SETTINGS = {
 }
 
 
+def connect_demo_platform(stack: LocalStack, api_key: str) -> None:
+    """The demo tenant connected to the local platform, through the API as a tenant would."""
+    client_id, secret = stack.platform.register_client()
+    body = {
+        "url": stack.platform.url,
+        "token_url": f"{stack.platform.url}/oauth/token",
+        "client_id": client_id,
+        "client_secret": secret,
+    }
+    response = urllib3.request(
+        "PUT",
+        f"{stack.url}/v1/e-invoicing/platform",
+        json=body,
+        headers={"Authorization": f"Bearer {api_key}"},
+        timeout=60,
+    )
+    if response.status != 200:
+        raise RuntimeError(f"the demo tenant's platform was not connected: {response.data[:300]!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -39,11 +61,21 @@ def main() -> None:
     deps = stack.dependencies()
     demo = create_tenant(deps.tenants, "Démo Boutique SAS")
     replace_settings(deps, demo.tenant_id, TenantSettings.model_validate(DEMO_SETTINGS))
+    connect_demo_platform(stack, demo.api_key)
 
     args.state_dir.mkdir(exist_ok=True)
     state = {**stack.client_environment(), "API_URL": stack.url, "DEMO_API_KEY": demo.api_key}
     (args.state_dir / "env").write_text("".join(f"{key}={value}\n" for key, value in state.items()))
-    print(json.dumps({"api": stack.url, "moto": stack.moto.endpoint, "demo_tenant": demo.tenant_id}))
+    print(
+        json.dumps(
+            {
+                "api": stack.url,
+                "moto": stack.moto.endpoint,
+                "platform": stack.platform.url,
+                "demo_tenant": demo.tenant_id,
+            }
+        )
+    )
     print(
         f"""
 Invoicing API on {stack.url}   (Ctrl-C stops it; the data lives in memory)

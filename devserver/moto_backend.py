@@ -2,14 +2,19 @@
 
 moto applies a cancelled TransactWriteItems by restoring a copy of the whole table without a
 lock, so concurrent requests lose each other's commits and numbering hands out duplicates.
-One lock around the WSGI call makes every request atomic, as DynamoDB's are.
+One lock around the WSGI call makes every request atomic, as DynamoDB's are; and a transaction
+retried with its ClientRequestToken is answered as DynamoDB answers it (IdempotentTransactions).
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import io
+import json
 import multiprocessing
 import threading
+import time
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -39,12 +44,60 @@ _LOCAL_ACCOUNT: dict[str, Any] = {
 
 def serialized(app: Callable[..., Iterable[bytes]]) -> Callable[..., list[bytes]]:
     lock = threading.Lock()
+    transactions = IdempotentTransactions(app)
 
     def locked(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         with lock:
-            return list(app(environ, start_response))
+            return transactions(environ, start_response)
 
     return locked
+
+
+class IdempotentTransactions:
+    """TransactWriteItems made idempotent on its ClientRequestToken for 10 minutes, as DynamoDB makes
+    it and moto does not: the SDK fills the token in and keeps it across its retries, so a commit
+    whose answer was lost (a read timeout on a loaded machine) is answered as a success when retried,
+    instead of failing on the conditions its own first attempt changed."""
+
+    TARGET = "DynamoDB_20120810.TransactWriteItems"
+    WINDOW_SECONDS = 600
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self._app = app
+        self._answers: dict[str, tuple[float, str, str, list[tuple[str, str]], list[bytes]]] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        if environ.get("HTTP_X_AMZ_TARGET") != self.TARGET:
+            return list(self._app(environ, start_response))
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)
+        token = str(json.loads(body or b"{}").get("ClientRequestToken") or "")
+        digest = hashlib.sha256(body).hexdigest()
+        now = time.monotonic()
+        self._answers = {key: answer for key, answer in self._answers.items() if answer[0] > now}
+        if token in self._answers:
+            _, seen, status, headers, chunks = self._answers[token]
+            if seen != digest:
+                start_response("400 Bad Request", [("Content-Type", "application/x-amz-json-1.0")])
+                return [b'{"__type":"com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException"}']
+            start_response(status, headers)
+            return chunks
+        answered: dict[str, Any] = {}
+
+        def recording(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+            answered.update(status=status, headers=headers)
+            return start_response(status, headers, *args)
+
+        chunks = list(self._app(environ, recording))
+        if token and str(answered.get("status", "")).startswith("200"):
+            self._answers[token] = (
+                now + self.WINDOW_SECONDS,
+                digest,
+                answered["status"],
+                answered["headers"],
+                chunks,
+            )
+        return chunks
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -13,9 +13,11 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from devserver.gateway import Gateway
 from devserver.lambdas import FunctionPool
 from devserver.moto_backend import CREDENTIALS, MotoBackend
+from devserver.platform import PlatformEmulator
 from devserver.polling import Poller
 from devserver.queues import QueuePoller
 from devserver.resources import REGION
+from devserver.schedules import SchedulePoller
 from devserver.streams import StreamPoller
 from devserver.template import Template
 from invoicing.bootstrap import AwsDependencies, Environment
@@ -45,6 +47,7 @@ class LocalStack:
         self.resources: dict[str, str] = {}
         self._server: BaseWSGIServer | None = None
         self.pollers: list[Poller] = []
+        self.platform = PlatformEmulator()
 
     @property
     def url(self) -> str:
@@ -64,6 +67,7 @@ class LocalStack:
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
             "POWERTOOLS_DEV": os.environ.get("POWERTOOLS_DEV", "false"),
+            "ALLOW_LOOPBACK_PLATFORMS": "true",  # the platform emulator is on 127.0.0.1
             "PYTHONPATH": os.pathsep.join(
                 [str(ROOT / "layers" / "shared"), os.environ.get("PYTHONPATH", "")]
             ),
@@ -72,11 +76,14 @@ class LocalStack:
 
     def start(self) -> None:
         self.moto.start()
+        self.platform.start(self._host)
         self.resources = self.moto.create_resources(self.template)
         sources = self.template.queue_sources()
         streams = self.template.stream_sources()
+        schedules = self.template.schedule_sources()
         names = {route.function for route in self.template.routes} | {self.template.authorizer()[0]}
         names |= {source.function for source in sources} | {source.function for source in streams}
+        names |= {source.function for source in schedules}
         for name in sorted(names):
             self.pools[name] = FunctionPool(self.template.function(name), self.environment_of(name))
         # One warm environment per function, started together, so the first requests are not cold.
@@ -101,6 +108,7 @@ class LocalStack:
             )
             for source in streams
         ]
+        self.pollers += [SchedulePoller(self.pools[source.function]) for source in schedules]
         for poller in self.pollers:
             poller.start()
         gateway = Gateway(self.template, self.pools, REGION)
@@ -115,6 +123,7 @@ class LocalStack:
             poller.stop()
         for pool in self.pools.values():
             pool.stop()
+        self.platform.stop()
         self.moto.stop()
 
     def table_name(self) -> str:
@@ -132,4 +141,6 @@ class LocalStack:
             "TABLE_NAME": self.table_name(),
             "WEBHOOK_QUEUE_URL": self.resources["WebhookQueue"],
             "WEBHOOK_DEAD_LETTER_QUEUE_URL": self.resources["WebhookDeadLetterQueue"],
+            "PLATFORM_QUEUE_URL": self.resources["PlatformQueue"],
+            "PLATFORM_URL": self.platform.url,
         }

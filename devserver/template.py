@@ -66,6 +66,12 @@ class StreamSource:
     batch_size: int
 
 
+@dataclass(frozen=True)
+class ScheduleSource:
+    function: str
+    expression: str  # rate(5 minutes), as the template says it
+
+
 @dataclass
 class Template:
     root: Path
@@ -121,6 +127,15 @@ class Template:
                     table = props["Stream"]["Fn::GetAtt"][0]
                     sources.append(StreamSource(name, table, int(props.get("BatchSize", 100))))
         return sources
+
+    def schedule_sources(self) -> list[ScheduleSource]:
+        """The functions that a schedule invokes, and how often."""
+        return [
+            ScheduleSource(name, str(event["Properties"]["Schedule"]))
+            for name, resource in self.of_type("AWS::Serverless::Function").items()
+            for event in resource["Properties"].get("Events", {}).values()
+            if event["Type"] == "Schedule"
+        ]
 
     def function(self, name: str) -> Function:
         props = self.resources[name]["Properties"]

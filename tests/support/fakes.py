@@ -16,15 +16,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from invoicing.domain.e_invoicing import StatusEntry
 from invoicing.domain.events import DocumentEvent
 from invoicing.domain.fec import LedgerDocument, ledger_document
 from invoicing.domain.kinds import Resource, Series
+from invoicing.domain.lifecycle import with_entries
 from invoicing.domain.model import AnyDocument, Document
 from invoicing.domain.numbering import CounterState
 from invoicing.domain.parts import Language
 from invoicing.domain.settings import TenantSettings
 from invoicing.domain.webhooks.endpoints import WebhookEndpoint
 from invoicing.domain.webhooks.orders import Provider
+from invoicing.einvoice.cdar import CdarMessages
 from invoicing.services.changes import (
     Change,
     DepositDeducted,
@@ -34,6 +37,7 @@ from invoicing.services.changes import (
     DraftDeleted,
     DraftReplaced,
     ExternalRefReserved,
+    LifecycleRecorded,
     NumberReserved,
     OrderReserved,
     ProformaConverted,
@@ -60,6 +64,7 @@ from invoicing.services.ports import (
     TooLarge,
 )
 from invoicing.shops.deliveries import ShopDeliveries
+from tests.support.fake_platform import FakePlatform, FakePlatformConnections, FakePlatformTasks
 
 
 @dataclass
@@ -180,6 +185,14 @@ class FakeUnitOfWork:
             case QuoteInvoiceWithdrawn(quote_id=quote_id):
                 if self._stored(quote_id) is None:
                     raise ConditionFailed(change)
+            case LifecycleRecorded(document_id=document_id, entries=entries, flow_id=flow_id):
+                reform = self._document(change, document_id).e_invoicing
+                if reform is None or reform.processing_rule != "B2B":
+                    raise ConditionFailed(change)
+                if {entry.id for entry in entries} & {entry.id for entry in reform.history}:
+                    raise ConditionFailed(change)
+                if flow_id is not None and reform.flow_id not in (None, flow_id):
+                    raise ConditionFailed(change)
 
     def _apply(self, change: Change) -> None:
         store, tenant = self._store, self._tenant
@@ -206,6 +219,8 @@ class FakeUnitOfWork:
                 )
             case SettlementChanged(after=after):
                 self._update(after.id, lambda document: after)
+            case LifecycleRecorded(document_id=document_id, entries=entries, flow_id=flow_id):
+                self._update(document_id, lambda document: _with_lifecycle(document, list(entries), flow_id))
             case DepositDeducted(deposit=deposit, final_id=final_id):
                 self._update(
                     deposit.id, lambda document: document.model_copy(update={"deducted_by": final_id})
@@ -270,6 +285,15 @@ def _reservation(change: NumberReserved | OrderReserved | ExternalRefReserved) -
             return f"ORDER#{change.order_key}"
         case ExternalRefReserved():
             return f"EXTREF#{change.external_ref}"
+
+
+def _with_lifecycle(document: Document, entries: list[StatusEntry], flow_id: str | None) -> Document:
+    reform = document.e_invoicing
+    assert reform is not None
+    reform = with_entries(reform, entries)
+    if flow_id is not None:
+        reform = reform.model_copy(update={"flow_id": flow_id})
+    return document.model_copy(update={"e_invoicing": reform})
 
 
 def _added(before: list[object], after: list[object]) -> set[str]:
@@ -509,6 +533,11 @@ class FakeFiles:
         with self.lock:
             self.files[key] = StoredFile(body, content_type, None)
 
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            stored = self.files.get(key)
+        return stored.body if stored else None
+
     def link(self, key: str, *, filename: str, disposition: Disposition) -> str:
         return f"memory://{key}?filename={filename}&disposition={disposition}"
 
@@ -593,6 +622,10 @@ class FakeDependencies:
         self.remote_files = FakeRemoteFiles()
         self.renderer = FakeRenderer()
         self.shops = ShopDeliveries()
+        self.platforms = FakePlatform()
+        self.platform_connections = FakePlatformConnections()
+        self.platform_tasks = FakePlatformTasks()
+        self.status_messages = CdarMessages()
         self.retention_years = 10
 
     def unit_of_work(self, tenant_id: str) -> FakeUnitOfWork:

@@ -65,6 +65,7 @@ def moto_resources() -> Iterator[dict[str, str]]:
         os.environ["WEBHOOK_KEY_ID"] = names["WebhookSecretsKey"]
         os.environ["WEBHOOK_QUEUE_URL"] = names["WebhookQueue"]
         os.environ["EVENT_BUS_NAME"] = names["InvoiceEventsBus"]
+        os.environ["PLATFORM_QUEUE_URL"] = names["PlatformQueue"]
         from_environment.cache_clear()
         yield names
 

@@ -30,14 +30,17 @@ if TYPE_CHECKING:
     from invoicing.adapters.dynamodb.documents import DocumentTable
     from invoicing.adapters.dynamodb.listing import DocumentListing
     from invoicing.adapters.dynamodb.numbering import SeriesTable
+    from invoicing.adapters.dynamodb.platforms import PlatformTable
     from invoicing.adapters.dynamodb.tenants import TenantTable
     from invoicing.adapters.dynamodb.unit_of_work import DynamoUnitOfWork
     from invoicing.adapters.dynamodb.webhooks import WebhookTable
     from invoicing.adapters.eventbridge import EventBus
+    from invoicing.adapters.flow_service import FlowServicePlatforms
     from invoicing.adapters.kms import SecretBox
     from invoicing.adapters.remote_files import PublicHttpsFiles
     from invoicing.adapters.s3 import DocumentStore
-    from invoicing.adapters.sqs import SqsDeliveryQueue
+    from invoicing.adapters.sqs import SqsDeliveryQueue, SqsPlatformTasks
+    from invoicing.einvoice.cdar import CdarMessages
     from invoicing.rendering.renderer import DocumentRenderer
     from invoicing.shops.deliveries import ShopDeliveries
 
@@ -69,6 +72,9 @@ class Environment(BaseModel):
     event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME", min_length=1)
     webhook_queue_url: str | None = Field(default=None, alias="WEBHOOK_QUEUE_URL", pattern=r"^https?://")
     webhook_key_id: str | None = Field(default=None, alias="WEBHOOK_KEY_ID", min_length=1)
+    platform_queue_url: str | None = Field(default=None, alias="PLATFORM_QUEUE_URL", pattern=r"^https?://")
+    # Only the local stack sets it, for its platform emulator on 127.0.0.1.
+    allow_loopback_platforms: bool = Field(default=False, alias="ALLOW_LOOPBACK_PLATFORMS")
     archive_retention_years: int = Field(default=10, alias="ARCHIVE_RETENTION_YEARS", ge=1, le=100)
 
     def required(self, name: str) -> str:
@@ -175,6 +181,30 @@ class AwsDependencies:
         from invoicing.shops.deliveries import ShopDeliveries  # noqa: PLC0415
 
         return ShopDeliveries()
+
+    @cached_property
+    def platforms(self) -> FlowServicePlatforms:
+        from invoicing.adapters.flow_service import FlowServicePlatforms  # noqa: PLC0415
+
+        return FlowServicePlatforms(allow_loopback=self.environment.allow_loopback_platforms)
+
+    @cached_property
+    def platform_connections(self) -> PlatformTable:
+        from invoicing.adapters.dynamodb.platforms import PlatformTable  # noqa: PLC0415
+
+        return PlatformTable(self._clients.dynamodb(), self._table)
+
+    @cached_property
+    def platform_tasks(self) -> SqsPlatformTasks:
+        from invoicing.adapters.sqs import SqsPlatformTasks  # noqa: PLC0415
+
+        return SqsPlatformTasks(self._clients.sqs(), self.environment.required("platform_queue_url"))
+
+    @cached_property
+    def status_messages(self) -> CdarMessages:
+        from invoicing.einvoice.cdar import CdarMessages  # noqa: PLC0415
+
+        return CdarMessages()
 
     @property
     def retention_years(self) -> int:

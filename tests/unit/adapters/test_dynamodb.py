@@ -27,7 +27,7 @@ from invoicing.services.changes import (
     DraftDeleted,
     SettlementChanged,
 )
-from invoicing.services.ports import ConditionFailed
+from invoicing.services.ports import ConditionFailed, PlatformConnection
 from tests.support.documents import BUYER, NOW, finalized, line
 from tests.support.lambdas import moto_resources, use_moto_environment
 
@@ -116,3 +116,23 @@ def test_a_collected_status_is_written_with_its_payment_and_read_back_in_the_lif
     # The same payment told again from the invoice as first read is refused: nothing is collected twice.
     with pytest.raises(ConditionFailed):
         commit(deps, SettlementChanged(before=invoice, after=after))
+
+
+def test_a_replaced_platform_connection_leaves_its_successor_in_place(deps: AwsDependencies) -> None:
+    first, second = (
+        PlatformConnection(
+            f"pc_{n}", "https://pa.example", "https://pa.example/token", "c", "sealed", "UBL", "t"
+        )
+        for n in (1, 2)
+    )
+    connections = deps.platform_connections
+    connections.put("tenant", first)
+    connections.put("tenant", second)
+    connections.delete("tenant", first.connection_id)
+    assert connections.get("tenant") == second
+    assert connections.by_id(first.connection_id) is None
+    assert connections.by_id(second.connection_id) == ("tenant", second)
+    connections.polled("tenant", second.connection_id, "2026-12-01T10:00:00+00:00")
+    assert [connection.polled_until for _, connection in connections.all()] == ["2026-12-01T10:00:00+00:00"]
+    connections.delete("tenant", second.connection_id)
+    assert (connections.get("tenant"), connections.all()) == (None, [])

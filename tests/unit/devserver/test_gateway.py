@@ -76,11 +76,16 @@ def test_every_route_of_the_template_is_served_by_a_function_it_declares():
         ("GET", "/v1/webhook-endpoints"),
         ("DELETE", "/v1/webhook-endpoints/{endpoint_id}"),
         ("POST", "/v1/webhooks/{provider}/{endpoint_id}"),
+        ("PUT", "/v1/e-invoicing/platform"),
+        ("GET", "/v1/e-invoicing/platform"),
+        ("DELETE", "/v1/e-invoicing/platform"),
+        ("POST", "/v1/e-invoicing/callbacks/{connection_id}"),
     }
     public = {
         "/v1/openapi.json",
         "/v1/webhooks/{provider}/{endpoint_id}",
-    }  # a signature authenticates webhooks
+        "/v1/e-invoicing/callbacks/{connection_id}",
+    }  # a signature authenticates webhooks and the platform's callbacks
     assert not any(routes[key].authorized for key in routes if key[1] in public)
     assert all(route.authorized for key, route in routes.items() if key[1] not in public)
     assert (

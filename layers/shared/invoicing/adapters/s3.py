@@ -45,6 +45,14 @@ class DocumentStore:
     def put(self, key: str, body: bytes, content_type: str) -> None:
         self._client.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
 
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self._client.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        except ClientError as error:
+            if error_code(error) in {"NoSuchKey", "404"}:
+                return None
+            raise
+
     def link(self, key: str, *, filename: str, disposition: Disposition) -> str:
         return self._client.generate_presigned_url(
             "get_object",

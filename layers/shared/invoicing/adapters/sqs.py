@@ -1,5 +1,7 @@
-"""The deliveries queue (SQS FIFO): one message group per tenant, so a tenant's deliveries are
-invoiced one after the other, in the order they came, while tenants proceed side by side."""
+"""The SQS FIFO queues. Deliveries: one message group per tenant, so a tenant's deliveries are
+invoiced one after the other, in the order they came, while tenants proceed side by side. Platform
+tasks: one group per document (or flow heard), so a document's deposit goes before its statuses and
+one document waiting on its platform holds up no other."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING
 
-from invoicing.services.ports import QueuedDelivery
+from invoicing.services.ports import PlatformTask, QueuedDelivery
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -65,3 +67,26 @@ class SqsDeliveryQueue:
                 self._client.delete_message(QueueUrl=dead_letters_url, ReceiptHandle=message["ReceiptHandle"])
                 moved += 1
         return moved
+
+
+def platform_task(body: str) -> PlatformTask:
+    """The task a message of the platform queue carries."""
+    values = json.loads(body)
+    return PlatformTask(**{name: values.get(name) for name in PlatformTask._fields})
+
+
+class SqsPlatformTasks:
+    def __init__(self, client: SQSClient, queue_url: str) -> None:
+        self._client = client
+        self._url = queue_url
+
+    def send(self, task: PlatformTask) -> None:
+        """Deduplicated by SQS for five minutes: the same task told twice (a stream's repeat, a
+        webhook and the poll) is queued once."""
+        subject = task.document_id or f"flow:{task.flow_id}"
+        self._client.send_message(
+            QueueUrl=self._url,
+            MessageBody=json.dumps(task._asdict()),
+            MessageGroupId=f"{task.tenant_id}#{subject}"[:128],
+            MessageDeduplicationId=hashlib.sha256(json.dumps(task._asdict()).encode()).hexdigest(),
+        )

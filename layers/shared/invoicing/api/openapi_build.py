@@ -12,6 +12,7 @@ from invoicing.api.routes import (
     credit_notes,
     customers,
     drafts,
+    e_invoicing,
     exports,
     finalize_check,
     invoices_create,
@@ -48,6 +49,7 @@ def generate() -> dict[str, Any]:
         exports.router,
         webhook_endpoints.router,
         webhooks_receive.router,
+        e_invoicing.router,
     )
     schema: dict[str, Any] = app.get_openapi_schema(
         title="Invoicing API",
@@ -60,8 +62,9 @@ def generate() -> dict[str, Any]:
         "description": "An API key made by `invoicing tenant create`.",
     }
     schema["security"] = [{"bearer": []}]
-    # Shops authenticate their deliveries by signature, not by an API key.
+    # Shops and platforms authenticate their deliveries by signature, not by an API key.
     schema["paths"]["/v1/webhooks/{provider}/{endpoint_id}"]["post"]["security"] = []
+    schema["paths"]["/v1/e-invoicing/callbacks/{connection_id}"]["post"]["security"] = []
     return schema
 
 

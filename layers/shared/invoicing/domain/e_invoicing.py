@@ -9,9 +9,9 @@ messages (CDAR, XP Z12-012), kept with what each said.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 from pydantic import Field
 
@@ -78,6 +78,16 @@ class StatusEntry(Contract):
     amounts: list[CollectedAmount] = Field(
         default_factory=list, description="For collected: what was paid, per VAT rate."
     )
+
+
+class ReceivedStatus(NamedTuple):
+    """What a status message from the buyer's side says of one of the seller's invoices: its number
+    and issue date, the status code and the reason given."""
+
+    number: str
+    issue_date: date | None
+    code: str
+    reason: str | None
 
 
 class EInvoicing(Contract):

@@ -1,13 +1,21 @@
 """An e-invoice's life once issued: the statuses it goes through on the platforms, in the order they
-happened, and the one the seller itself says of an invoice of services taxed on receipts when it is
-paid (212, collected), with the amount collected at each VAT rate."""
+happened: what the seller's platform acknowledges (deposited, rejected), what the buyer decides
+(refused, approved, disputed), and the one the seller itself says of an invoice of services taxed
+on receipts when it is paid (212, collected), with the amount collected at each VAT rate."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from decimal import Decimal
 
-from invoicing.domain.e_invoicing import CollectedAmount, EInvoicing, StatusEntry, is_taxed_on_receipts
+from invoicing.domain.e_invoicing import (
+    STATUS_OF_CODE,
+    CollectedAmount,
+    EInvoicing,
+    StatusEntry,
+    is_taxed_on_receipts,
+)
 from invoicing.domain.model import Document
 from invoicing.domain.money import minor_unit
 from invoicing.domain.parts import Payment, VatAmount
@@ -70,3 +78,30 @@ def with_collection(document: Document, payment: Payment) -> Document:
     if entry is None or reform is None:
         return document
     return document.model_copy(update={"e_invoicing": with_entries(reform, [entry])})
+
+
+def acknowledgement_entry(
+    flow_id: str, ack: str, reasons: tuple[str, ...], at: datetime
+) -> StatusEntry | None:
+    """What the platform's acknowledgement of a deposited e-invoice says: deposited (200) once its
+    checks passed, rejected (213) with the rules it gives when they failed; nothing while pending."""
+    if ack == "Ok":
+        return StatusEntry(id=f"{flow_id}:deposited", status="deposited", at=at)
+    if ack == "Error":
+        reason = "; ".join(reasons)[:500] or "refused by the platform"
+        return StatusEntry(id=f"{flow_id}:rejected", status="rejected", at=at, reason=reason)
+    return None
+
+
+def decision_entry(flow_id: str, code: str, reason: str | None, at: datetime) -> StatusEntry | None:
+    """A status the buyer's side sent of the invoice (refused, approved, disputed...), or None for a
+    code that is not one of the lifecycle's."""
+    status = STATUS_OF_CODE.get(code)
+    if status is None or status == "collected":  # collected is the seller's to say
+        return None
+    return StatusEntry(id=f"{flow_id}:{code}", status=status, at=at, reason=reason[:500] if reason else None)
+
+
+def status_tracking_id(document_id: str, entry_id: str) -> str:
+    """The tracking id (64 characters at most) of the status message that tells one entry."""
+    return f"{document_id}-{hashlib.sha256(entry_id.encode()).hexdigest()[:16]}"

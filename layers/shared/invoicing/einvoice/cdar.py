@@ -13,7 +13,7 @@ from typing import Final, NamedTuple
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from invoicing.domain.e_invoicing import STATUS_CODES, StatusEntry
+from invoicing.domain.e_invoicing import STATUS_CODES, ReceivedStatus, StatusEntry
 from invoicing.domain.model import Document
 from invoicing.einvoice.cii import add_element, amount_text, decimal_text, qualified
 
@@ -32,16 +32,6 @@ PROCESSING_PHASE: Final = "23"  # a status of the invoice's processing (305 is t
 SIREN_SCHEME: Final = "0002"
 # The tax administration's data hub (the PPF), which receives every mandatory status such as 212.
 TAX_HUB: Final = ("0238", "0000")
-
-
-class ReceivedStatus(NamedTuple):
-    """What a status message says of one of our invoices: its number and issue date, the status code
-    and the reason given."""
-
-    number: str
-    issue_date: date | None
-    code: str
-    reason: str | None
 
 
 def _tag(name: str) -> str:
@@ -67,8 +57,39 @@ def _party(
         _add(_add(party, "ram:URIUniversalCommunication"), "ram:URIID", address[1], schemeID=address[0])
 
 
+class InvoiceReference(NamedTuple):
+    """What a status message names of the invoice it is about, and of its two parties."""
+
+    number: str
+    issue_date: date
+    type_code: str
+    currency: str
+    seller_siren: str
+    seller_address: tuple[str, str]  # (scheme, value) of its electronic address
+    buyer_siren: str | None
+    buyer_address: tuple[str, str] | None
+
+
+def reference_of(document: Document) -> InvoiceReference:
+    seller, buyer = document.seller, document.customer
+    assert seller is not None, "a finalized document names its seller"
+    assert document.number is not None, "a finalized document is numbered"
+    assert document.issue_date is not None, "a finalized document is dated"
+    buyer_address = buyer.receiving_address
+    return InvoiceReference(
+        number=document.number,
+        issue_date=document.issue_date,
+        type_code=document.kind.type_code or "380",
+        currency=document.currency,
+        seller_siren=seller.siren,
+        seller_address=(seller.receiving_address.scheme, seller.receiving_address.value),
+        buyer_siren=buyer.french_siren,
+        buyer_address=(buyer_address.scheme, buyer_address.value) if buyer_address else None,
+    )
+
+
 def status_message(
-    document: Document,
+    invoice: InvoiceReference,
     entry: StatusEntry,
     *,
     message_id: str,
@@ -79,15 +100,11 @@ def status_message(
     """The status message of an invoice: the seller's (212 collected, with the amount collected at
     each VAT rate) or, `by_buyer`, the buyer's decision (210 refused with its reason code, 205, 207),
     to the other party and the tax administration's hub."""
-    seller, buyer = document.seller, document.customer
-    assert seller is not None, "a finalized document names its seller"
-    assert document.number is not None, "a finalized document is numbered"
-    assert document.issue_date is not None, "a finalized document is dated"
-    seller_address = seller.receiving_address
-    buyer_address = buyer.receiving_address
-    sender_role, sender_siren = ("BY", buyer.french_siren) if by_buyer else ("SE", seller.siren)
+    sender_role, sender_siren = ("BY", invoice.buyer_siren) if by_buyer else ("SE", invoice.seller_siren)
     recipient_role, recipient_siren, recipient_address = (
-        ("SE", seller.siren, seller_address) if by_buyer else ("BY", buyer.french_siren, buyer_address)
+        ("SE", invoice.seller_siren, invoice.seller_address)
+        if by_buyer
+        else ("BY", invoice.buyer_siren, invoice.buyer_address)
     )
     root = ET.Element(_tag("cdar:CrossDomainAcknowledgementAndResponse"))
     context = _add(root, "cdar:ExchangedDocumentContext")
@@ -102,11 +119,7 @@ def status_message(
     _party(exchanged, "ram:SenderTradeParty", sender_role, siren=None, address=None)
     _party(exchanged, "ram:IssuerTradeParty", sender_role, siren=sender_siren, address=None)
     _party(
-        exchanged,
-        "ram:RecipientTradeParty",
-        recipient_role,
-        siren=recipient_siren,
-        address=(recipient_address.scheme, recipient_address.value) if recipient_address else None,
+        exchanged, "ram:RecipientTradeParty", recipient_role, siren=recipient_siren, address=recipient_address
     )
     hub = _add(exchanged, "ram:RecipientTradeParty")
     _add(hub, "ram:GlobalID", TAX_HUB[1], schemeID=TAX_HUB[0])
@@ -116,17 +129,13 @@ def status_message(
     _add(acknowledgement, "ram:TypeCode", PROCESSING_PHASE)
     _moment(acknowledgement, "ram:IssueDateTime", entry.at)
     referenced = _add(acknowledgement, "ram:ReferenceReferencedDocument")
-    _add(referenced, "ram:IssuerAssignedID", document.number)
-    _add(referenced, "ram:TypeCode", document.kind.type_code or "380")
+    _add(referenced, "ram:IssuerAssignedID", invoice.number)
+    _add(referenced, "ram:TypeCode", invoice.type_code)
     issued = _add(referenced, "ram:FormattedIssueDateTime")
-    _add(issued, "qdt:DateTimeString", document.issue_date.strftime("%Y%m%d"), format="102")
+    _add(issued, "qdt:DateTimeString", invoice.issue_date.strftime("%Y%m%d"), format="102")
     _add(referenced, "ram:ProcessConditionCode", STATUS_CODES[entry.status])
     _party(
-        referenced,
-        "ram:IssuerTradeParty",
-        "SE",
-        siren=seller.siren,
-        address=(seller_address.scheme, seller_address.value),
+        referenced, "ram:IssuerTradeParty", "SE", siren=invoice.seller_siren, address=invoice.seller_address
     )
     status = _add(referenced, "ram:SpecifiedDocumentStatus")
     _moment(status, "ram:ReferenceDateTime", entry.at)
@@ -138,7 +147,7 @@ def status_message(
     for collected in entry.amounts:
         characteristic = _add(status, "ram:SpecifiedDocumentCharacteristic")
         _add(characteristic, "ram:TypeCode", "MEN")  # the amount collected (montant encaissé)
-        _add(characteristic, "ram:ValueAmount", amount_text(collected.amount, document.currency))
+        _add(characteristic, "ram:ValueAmount", amount_text(collected.amount, invoice.currency))
         _add(characteristic, "ram:ValuePercent", decimal_text(collected.vat_rate))
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
@@ -186,3 +195,13 @@ def _date(text: str | None) -> date | None:
         return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8])) if len(digits) == 8 else None
     except ValueError:
         return None
+
+
+class CdarMessages:
+    """Status messages as the use cases ask for them (the StatusMessages port)."""
+
+    def of(self, document: Document, entry: StatusEntry, *, message_id: str, now: datetime) -> bytes:
+        return status_message(reference_of(document), entry, message_id=message_id, now=now)
+
+    def read(self, xml: bytes) -> list[ReceivedStatus]:
+        return received_statuses(xml)

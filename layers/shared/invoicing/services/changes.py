@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
+from invoicing.domain.e_invoicing import StatusEntry
 from invoicing.domain.kinds import Resource, Series
 from invoicing.domain.model import AnyDocument, Document, QuoteStatus
 from invoicing.domain.numbering import CounterState
@@ -136,6 +137,15 @@ class ExternalRefReserved(NamedTuple):
     document_id: str
 
 
+class LifecycleRecorded(NamedTuple):
+    """Statuses of an e-invoice heard from the platforms or said by us, each recorded once (by id),
+    with the flow the platform gave the e-invoice once it is known (it never changes after)."""
+
+    document_id: str
+    entries: tuple[StatusEntry, ...]
+    flow_id: str | None = None
+
+
 Change = (
     DocumentCreated
     | DraftReplaced
@@ -152,4 +162,5 @@ Change = (
     | QuoteInvoiceWithdrawn
     | OrderReserved
     | ExternalRefReserved
+    | LifecycleRecorded
 )

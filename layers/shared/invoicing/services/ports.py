@@ -18,6 +18,7 @@ from invoicing.domain.errors import InvalidDocument
 from invoicing.domain.model import AnyDocument, Document, Quote, Status
 
 if TYPE_CHECKING:
+    from invoicing.domain.e_invoicing import ReceivedStatus, StatusEntry
     from invoicing.domain.events import DocumentEvent
     from invoicing.domain.fec import LedgerDocument
     from invoicing.domain.kinds import DocumentType, Resource, Series
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from invoicing.services.changes import Change
 
 DocT_co = TypeVar("DocT_co", bound=Document | Quote, covariant=True)
+FlowSyntax = Literal["Factur-X", "UBL", "CII", "CDAR"]
+AckStatus = Literal["Pending", "Ok", "Error"]
+PlatformTaskKind = Literal["deposit", "send_status", "hear_flow"]
 Disposition = Literal["inline", "attachment"]
 DeliveryStatus = Literal["received", "processed", "ignored", "failed"]
 
@@ -128,6 +132,46 @@ class DocumentChange(NamedTuple):
     new: Mapping[str, Any] | None
 
 
+class PlatformConnection(NamedTuple):
+    """A tenant's approved platform: its Flow Service, the OAuth2 client that calls it (the secret
+    sealed), the syntax e-invoices are deposited in, and the webhook it calls us back on."""
+
+    connection_id: str
+    url: str
+    token_url: str
+    client_id: str
+    sealed_secret: str
+    syntax: FlowSyntax
+    connected_at: str
+    webhook_id: str | None = None
+    sealed_signing_key: str | None = None
+    polled_until: str | None = None
+
+
+class PlatformFlow(NamedTuple):
+    """A flow as the Flow Service describes it (its metadata, not its file)."""
+
+    flow_id: str
+    tracking_id: str | None
+    flow_type: str
+    direction: Literal["In", "Out"]
+    ack_status: AckStatus
+    reasons: tuple[str, ...]
+    updated_at: datetime
+
+
+class PlatformTask(NamedTuple):
+    """Work for the platform, done after the commit that called for it: deposit a document's
+    e-invoice, send one of its statuses, or hear what a flow the platform told us of says."""
+
+    kind: PlatformTaskKind
+    tenant_id: str
+    document_id: str | None = None
+    entry_id: str | None = None
+    flow_id: str | None = None
+    seen_at: str | None = None  # when the platform last changed the flow: one task per change
+
+
 # Outcomes --------------------------------------------------------------------------------------
 
 
@@ -161,6 +205,15 @@ class FileRefused(InvalidDocument):
     """The client's URL, or what it served, cannot be taken: said on the field that named it (422)."""
 
     code = "file_refused"
+
+
+class PlatformUnavailable(Exception):
+    """The platform did not answer, or answered that it cannot now (5xx, 429): try again later."""
+
+
+class PlatformRefused(Exception):
+    """The platform refused the request itself (credentials, a malformed call): trying again as it
+    is will not help."""
 
 
 class TooLarge(StorageOutcome):
@@ -282,6 +335,10 @@ class Files(Protocol):
 
     def put(self, key: str, body: bytes, content_type: str) -> None: ...
 
+    def get(self, key: str) -> bytes | None:
+        """The file written under `key`, or None."""
+        ...
+
     def link(self, key: str, *, filename: str, disposition: Disposition) -> str:
         """A short-lived link that downloads the file under `filename`."""
         ...
@@ -304,6 +361,78 @@ class Secrets(Protocol):
 class RemoteFiles(Protocol):
     def fetch(self, url: str) -> bytes:
         """The file a client's URL serves; FileRefused says why not."""
+        ...
+
+
+class Platform(Protocol):
+    """One tenant's approved platform, through the AFNOR XP Z12-013 Flow Service. Raises
+    PlatformUnavailable or PlatformRefused."""
+
+    def submit(
+        self, name: str, body: bytes, *, tracking_id: str, syntax: FlowSyntax, processing_rule: str
+    ) -> PlatformFlow: ...
+
+    def find(self, tracking_id: str) -> PlatformFlow | None:
+        """The flow we submitted under `tracking_id`, if the platform has it."""
+        ...
+
+    def flow(self, flow_id: str) -> PlatformFlow: ...
+
+    def original(self, flow_id: str) -> bytes:
+        """The file of a flow as its emitter sent it."""
+        ...
+
+    def updated_after(self, moment: datetime | None) -> list[PlatformFlow]:
+        """Every flow changed after `moment` (all of them with None), oldest change first."""
+        ...
+
+    def subscribe(self, callback_url: str) -> tuple[str, str]:
+        """(webhook id, signing key) of a new subscription to every flow's changes."""
+        ...
+
+    def unsubscribe(self, webhook_id: str) -> None: ...
+
+
+class Platforms(Protocol):
+    def open(self, url: str, token_url: str, client_id: str, client_secret: str) -> Platform:
+        """The platform at `url`, called with a token of that OAuth2 client; ValueError for a URL
+        that is not to be called (not https, not a public address)."""
+        ...
+
+
+class PlatformConnections(Protocol):
+    def put(self, tenant_id: str, connection: PlatformConnection) -> None:
+        """The tenant's connection, replacing any earlier one."""
+        ...
+
+    def get(self, tenant_id: str) -> PlatformConnection | None: ...
+
+    def by_id(self, connection_id: str) -> tuple[str, PlatformConnection] | None:
+        """(tenant, connection) of a callback's connection id."""
+        ...
+
+    def all(self) -> list[tuple[str, PlatformConnection]]: ...
+
+    def delete(self, tenant_id: str, connection_id: str) -> None: ...
+
+    def polled(self, tenant_id: str, connection_id: str, until: str) -> None:
+        """The flows changed up to `until` were heard."""
+        ...
+
+
+class PlatformTasks(Protocol):
+    def send(self, task: PlatformTask) -> None: ...
+
+
+class StatusMessages(Protocol):
+    """The reform's lifecycle status messages (CDAR)."""
+
+    def of(self, document: Document, entry: StatusEntry, *, message_id: str, now: datetime) -> bytes:
+        """The seller's message telling `entry` (collected, with its amounts) of the document."""
+        ...
+
+    def read(self, xml: bytes) -> list[ReceivedStatus]:
+        """The invoices a message names and the status it gives each; ValueError if it is none."""
         ...
 
 
@@ -368,6 +497,14 @@ class Dependencies(Protocol):
     def renderer(self) -> Renderer: ...
     @property
     def shops(self) -> ShopEvents: ...
+    @property
+    def platforms(self) -> Platforms: ...
+    @property
+    def platform_connections(self) -> PlatformConnections: ...
+    @property
+    def platform_tasks(self) -> PlatformTasks: ...
+    @property
+    def status_messages(self) -> StatusMessages: ...
     @property
     def retention_years(self) -> int:
         """How long finalized documents' files stay unchangeable."""

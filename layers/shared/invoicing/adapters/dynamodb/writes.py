@@ -39,6 +39,7 @@ from invoicing.services.changes import (
     DraftDeleted,
     DraftReplaced,
     ExternalRefReserved,
+    LifecycleRecorded,
     NumberReserved,
     OrderReserved,
     ProformaConverted,
@@ -190,6 +191,29 @@ class Writes:
                 ":paid_before": before.totals.amount_paid,
                 ":credited_before": before.totals.amount_credited,
             },
+        )
+
+    @of.register
+    def _lifecycle(self, change: LifecycleRecorded) -> Write:
+        """Each status added once (one already there refuses the write, and the writer reads again);
+        the flow set once."""
+        sets, names, values = [], {}, {}
+        conditions = ["attribute_exists(e_history)"]
+        for n, entry in enumerate(change.entries):
+            names[f"#h{n}"] = entry.id
+            values[f":h{n}"] = entry.model_dump_json()
+            sets.append(f"e_history.#h{n} = :h{n}")
+            conditions.append(f"attribute_not_exists(e_history.#h{n})")
+        if change.flow_id is not None:
+            sets.append("e_flow = :flow")
+            values[":flow"] = change.flow_id
+            conditions.append("(attribute_not_exists(e_flow) OR e_flow = :flow)")
+        return self._update(
+            self._document(change.document_id),
+            "SET " + ", ".join(sets),
+            " AND ".join(conditions),
+            names=names or None,
+            values=values,
         )
 
     @of.register

@@ -1,0 +1,32 @@
+"""The platform tasks queue (SQS FIFO, one group per document or flow): deposits, statuses sent and
+flows heard. A task whose platform is down, or whose document is still being rendered, fails and
+comes back after the queue's visibility timeout, holding up only its own document."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from invoicing.adapters.sqs import platform_task
+from invoicing.bootstrap import from_environment
+from invoicing.services.platform_flows import run_task
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+processor = SqsFifoPartialProcessor(skip_group_on_error=True)
+from_environment()  # the environment is validated during INIT
+
+
+def do_task(record: SQSRecord) -> None:
+    run_task(from_environment(), platform_task(record.body))
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=do_task, processor=processor, context=context)
