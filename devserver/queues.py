@@ -10,7 +10,7 @@ from devserver.lambdas import ACCOUNT_ID, FunctionPool, InvocationError
 from devserver.polling import Poller
 from devserver.resources import REGION
 
-IDLE_SECONDS = 0.05
+IDLE_SECONDS = 0.25  # an idle queue asks again 4 times a second: each receive holds moto's one lock
 RETRY_AFTER_SECONDS = 1  # far shorter than the template's visibility timeout: local retries come fast
 
 
