@@ -68,6 +68,7 @@ class LocalStack:
             "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
             "POWERTOOLS_DEV": os.environ.get("POWERTOOLS_DEV", "false"),
             "ALLOW_LOOPBACK_PLATFORMS": "true",  # the platform emulator is on 127.0.0.1
+            "AWS_READ_TIMEOUT_SECONDS": "20",  # moto, one request at a time behind its lock
             "PYTHONPATH": os.pathsep.join(
                 [str(ROOT / "layers" / "shared"), os.environ.get("PYTHONPATH", "")]
             ),

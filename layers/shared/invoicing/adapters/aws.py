@@ -17,8 +17,14 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
 
-# Fail fast inside a Lambda's time budget; the numbering loop does its own retries.
-_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+# Fail fast inside a Lambda's time budget; the numbering loop does its own retries. The local
+# stack's moto answers one request at a time, far slower than DynamoDB under a burst: it gives
+# its functions a longer read timeout (AWS_READ_TIMEOUT_SECONDS).
+_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=float(os.environ.get("AWS_READ_TIMEOUT_SECONDS", "5")),
+    retries={"mode": "standard", "max_attempts": 3},
+)
 
 
 @cache
