@@ -15,7 +15,7 @@ from devserver.validation import cdar_failures
 from invoicing.domain.e_invoicing import StatusEntry
 from invoicing.domain.errors import InvalidDocument, NotFound, Unauthenticated
 from invoicing.einvoice.cdar import reference_of, status_message
-from invoicing.services import invoices, payments, platform_connection, platform_flows
+from invoicing.services import invoices, outbox, payments, platform_connection, platform_flows
 from invoicing.services.documents import get_invoice
 from invoicing.services.ports import DocumentChange, PlatformTask, PlatformUnavailable
 from tests.support.fakes import FakeDependencies
@@ -83,7 +83,7 @@ def test_finalizing_an_e_invoice_to_a_french_business_calls_for_its_deposit_and_
     b2c = get_invoice(deps, tenant, finalized(deps, tenant, customer={"name": "Jeanne Martin"})).document
     summary = {"type": "invoice", "status": "open"}
     tasks = [
-        platform_flows.tasks_of_change(DocumentChange(tenant, summary | {"status": "draft"}, summary | extra))
+        outbox.tasks_of_change(DocumentChange(tenant, summary | {"status": "draft"}, summary | extra))
         for extra in ({"id": b2b.id, "e_history": {}}, {"id": b2c.id})
     ]
     assert tasks == [[PlatformTask("deposit", tenant, b2b.id)], []]

@@ -157,12 +157,16 @@ class FlowService:
         file_part = RequestField("file", body, filename=name[:255])
         file_part.make_multipart(content_type=CONTENT_TYPES[syntax])
         payload, content_type = encode_multipart_formdata([info_part, file_part])
-        response = self._call("POST", "/v1/flows", body=payload, content_type=content_type)
-        submitted = _json(response)
-        found = self.flow(str(submitted["flowId"])) if "flowId" in submitted else None
-        if found is None:
-            raise PlatformUnavailable("the platform took the flow but gave no flowId")
-        return found
+        submitted = _json(self._call("POST", "/v1/flows", body=payload, content_type=content_type))
+        # The answer (FullFlowInfo) is the flow as taken: its acknowledgement comes later.
+        return _flow(
+            submitted
+            | {
+                "flowType": "CustomerInvoiceLC" if syntax == "CDAR" else "CustomerInvoice",
+                "flowDirection": "Out",
+                "acknowledgement": {"status": "Pending"},
+            }
+        )
 
     def find(self, tracking_id: str) -> PlatformFlow | None:
         page = self._search({"trackingId": tracking_id}, limit=1, cursor=None)

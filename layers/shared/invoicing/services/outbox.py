@@ -5,9 +5,8 @@ by the stream."""
 
 from __future__ import annotations
 
-from invoicing.domain.events import events_of_change
-from invoicing.services.platform_flows import tasks_of_change
-from invoicing.services.ports import Dependencies, DocumentChange
+from invoicing.domain.events import events_of_change, new_statuses
+from invoicing.services.ports import Dependencies, DocumentChange, PlatformTask
 
 
 def publish_change(deps: Dependencies, change: DocumentChange) -> int:
@@ -19,3 +18,21 @@ def publish_change(deps: Dependencies, change: DocumentChange) -> int:
     for task in tasks_of_change(change):
         deps.platform_tasks.send(task)
     return len(events)
+
+
+def tasks_of_change(change: DocumentChange) -> list[PlatformTask]:
+    """The platform work a committed change calls for: depositing an e-invoice to a French business
+    once finalized (only those have a lifecycle), sending each collected status recorded."""
+    new, old = change.new, change.old
+    if new is None or new.get("e_history") is None:
+        return []
+    document_id = str(new["id"])
+    tasks = []
+    if new.get("status") != "draft" and (old is None or old.get("status") == "draft"):
+        tasks.append(PlatformTask("deposit", change.tenant_id, document_id))
+    tasks += [
+        PlatformTask("send_status", change.tenant_id, document_id, entry_id=entry["id"])
+        for entry in new_statuses(old, new)
+        if entry["status"] == "collected"
+    ]
+    return tasks

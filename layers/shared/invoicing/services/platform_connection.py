@@ -17,10 +17,10 @@ from aws_lambda_powertools import Logger
 
 from invoicing.domain.errors import InvalidDocument, NotFound, Unauthenticated
 from invoicing.services.identifiers import utc_now
-from invoicing.services.platform_flows import open_platform
 from invoicing.services.ports import (
     Dependencies,
-    FlowSyntax,
+    DepositSyntax,
+    Platform,
     PlatformConnection,
     PlatformRefused,
     PlatformTask,
@@ -45,7 +45,7 @@ def connect(
     token_url: str,
     client_id: str,
     client_secret: str,
-    syntax: FlowSyntax,
+    syntax: DepositSyntax,
     base_url: str,
 ) -> PlatformConnection:
     """Connect the tenant's platform, replacing the one before: the credentials are proven by the
@@ -82,6 +82,13 @@ def connect(
     if previous is not None:
         _forget(deps, tenant_id, previous)
     return connection
+
+
+def open_platform(deps: Dependencies, tenant_id: str, connection: PlatformConnection) -> Platform:
+    secret = deps.secrets.open(
+        connection.sealed_secret, tenant_id=tenant_id, endpoint_id=connection.connection_id
+    )
+    return deps.platforms.open(connection.url, connection.token_url, connection.client_id, secret)
 
 
 def connection_of(deps: Dependencies, tenant_id: str) -> PlatformConnection:

@@ -16,18 +16,17 @@ from typing import Final
 from aws_lambda_powertools import Logger
 
 from invoicing.domain.e_invoicing import STATUS_CODES, StatusEntry
-from invoicing.domain.events import new_statuses
 from invoicing.domain.lifecycle import acknowledgement_entry, decision_entry, lifecycle, status_tracking_id
 from invoicing.domain.model import Document
 from invoicing.services.changes import LifecycleRecorded
 from invoicing.services.documents import commit
 from invoicing.services.files import Format, document_key, filename
 from invoicing.services.identifiers import utc_now
+from invoicing.services.platform_connection import open_platform
 from invoicing.services.ports import (
     ConditionFailed,
     Dependencies,
-    DocumentChange,
-    FlowSyntax,
+    DepositSyntax,
     Platform,
     PlatformConnection,
     PlatformFlow,
@@ -42,30 +41,12 @@ logger = Logger(child=True)
 
 RECORD_BUDGET_SECONDS = 10.0
 # The file an e-invoice is deposited as, per the syntax the tenant's platform takes.
-DEPOSITED_FORMAT: Final[dict[FlowSyntax, Format]] = {"Factur-X": "pdf", "UBL": "ubl", "CII": "cii"}
+DEPOSITED_FORMAT: Final[dict[DepositSyntax, Format]] = {"Factur-X": "pdf", "UBL": "ubl", "CII": "cii"}
 
 
 class NotReady(Exception):
     """The document's files are not all written yet (its finalization is still rendering): the task
     comes back later."""
-
-
-def tasks_of_change(change: DocumentChange) -> list[PlatformTask]:
-    """The platform work a committed change calls for: depositing an e-invoice to a French business
-    once finalized (only those have a lifecycle), sending each collected status recorded."""
-    new, old = change.new, change.old
-    if new is None or new.get("e_history") is None:
-        return []
-    document_id = str(new["id"])
-    tasks = []
-    if new.get("status") != "draft" and (old is None or old.get("status") == "draft"):
-        tasks.append(PlatformTask("deposit", change.tenant_id, document_id))
-    tasks += [
-        PlatformTask("send_status", change.tenant_id, document_id, entry_id=entry["id"])
-        for entry in new_statuses(old, new)
-        if entry["status"] == "collected"
-    ]
-    return tasks
 
 
 def run_task(deps: Dependencies, task: PlatformTask) -> None:
@@ -89,13 +70,6 @@ def run_task(deps: Dependencies, task: PlatformTask) -> None:
         logger.error("platform refused", extra={"task": task._asdict(), "reason": str(refused)})
 
 
-def open_platform(deps: Dependencies, tenant_id: str, connection: PlatformConnection) -> Platform:
-    secret = deps.secrets.open(
-        connection.sealed_secret, tenant_id=tenant_id, endpoint_id=connection.connection_id
-    )
-    return deps.platforms.open(connection.url, connection.token_url, connection.client_id, secret)
-
-
 def _e_invoice(deps: Dependencies, tenant_id: str, document_id: str) -> Document | None:
     stored = deps.documents.get(tenant_id, document_id)
     if stored is None or not isinstance(stored.document, Document) or lifecycle(stored.document) is None:
@@ -109,8 +83,9 @@ def deposit(
     """The e-invoice deposited once: found on the platform by its tracking id (our document id), or
     sent in the tenant's syntax."""
     stored = deps.documents.get(tenant_id, document_id)
-    document = _e_invoice(deps, tenant_id, document_id)
-    if stored is None or document is None or (document.e_invoicing and document.e_invoicing.flow_id):
+    document = stored.document if stored is not None else None
+    reform = lifecycle(document) if isinstance(document, Document) else None
+    if stored is None or not isinstance(document, Document) or reform is None or reform.flow_id:
         return
     if not is_published(stored):
         raise NotReady(f"{document_id} is still being rendered")
@@ -162,7 +137,7 @@ def hear_flow(deps: Dependencies, platform: Platform, tenant_id: str, flow_id: s
     flow = platform.flow(flow_id)
     if flow.flow_type == "CustomerInvoice" and flow.direction == "Out" and flow.tracking_id:
         acknowledged = acknowledgement_entry(flow.flow_id, flow.ack_status, flow.reasons, flow.updated_at)
-        if acknowledged is not None and _e_invoice(deps, tenant_id, flow.tracking_id) is not None:
+        if acknowledged is not None:
             record_statuses(deps, tenant_id, flow.tracking_id, [acknowledged], flow.flow_id)
     elif flow.flow_type == "CustomerInvoiceLC" and flow.direction == "In":
         _hear_decisions(deps, platform, tenant_id, flow)
@@ -179,7 +154,7 @@ def _hear_decisions(deps: Dependencies, platform: Platform, tenant_id: str, flow
     for status in statuses:
         summary = deps.listing.by_number(tenant_id, status.number)
         entry = decision_entry(flow.flow_id, status.code, status.reason, flow.updated_at)
-        if summary is not None and entry is not None and _e_invoice(deps, tenant_id, summary.id):
+        if summary is not None and entry is not None:
             record_statuses(deps, tenant_id, summary.id, [entry])
 
 

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from invoicing.services.changes import Change
 
 DocT_co = TypeVar("DocT_co", bound=Document | Quote, covariant=True)
-FlowSyntax = Literal["Factur-X", "UBL", "CII", "CDAR"]
+DepositSyntax = Literal["Factur-X", "UBL", "CII"]  # what an e-invoice is deposited as
+FlowSyntax = DepositSyntax | Literal["CDAR"]
 AckStatus = Literal["Pending", "Ok", "Error"]
 PlatformTaskKind = Literal["deposit", "send_status", "hear_flow"]
 Disposition = Literal["inline", "attachment"]
@@ -141,7 +142,7 @@ class PlatformConnection(NamedTuple):
     token_url: str
     client_id: str
     sealed_secret: str
-    syntax: FlowSyntax
+    syntax: DepositSyntax
     connected_at: str
     webhook_id: str | None = None
     sealed_signing_key: str | None = None

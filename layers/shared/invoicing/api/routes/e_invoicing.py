@@ -26,7 +26,7 @@ def _response(connection: PlatformConnection) -> PlatformConnectionResponse:
         url=connection.url,
         token_url=connection.token_url,
         client_id=connection.client_id,
-        syntax="UBL" if connection.syntax == "UBL" else "CII" if connection.syntax == "CII" else "Factur-X",
+        syntax=connection.syntax,
         connected_at=connection.connected_at,
         callback_url=platform_connection.callback_url(api_base_url(router), connection.connection_id),
     )
