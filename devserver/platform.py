@@ -33,7 +33,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-from devserver.validation import cdar_failures, e_invoice_failures
+from devserver.validation import cdar_failures, e_invoice_failures, frr_failures
 from invoicing.domain.e_invoicing import STATUS_CODES, LifecycleStatus, StatusEntry
 from invoicing.einvoice.cdar import InvoiceReference, status_message
 from invoicing.services.platform_connection import signature
@@ -214,7 +214,7 @@ class PlatformEmulator:
                 "processingRuleSource": "Input" if info.get("processingRule") else "Computed",
                 "flowSyntax": syntax,
                 "flowProfile": "CIUS" if syntax in INVOICE_SYNTAXES else "Undefined",
-                "flowType": "CustomerInvoice" if syntax in INVOICE_SYNTAXES else "CustomerInvoiceLC",
+                "flowType": _flow_type(syntax, body),
                 "flowDirection": "Out",
                 "submittedAt": now,
                 "updatedAt": now,
@@ -251,6 +251,8 @@ class PlatformEmulator:
                 failures = e_invoice_failures(xml)
             elif syntax == "CDAR":
                 xml, failures = None, cdar_failures(flow.file)
+            elif syntax == "FRR":
+                xml, failures = None, frr_failures(flow.file)
             else:
                 xml, failures = None, []
         except Exception as error:
@@ -416,6 +418,26 @@ class PlatformEmulator:
             self.flows[incoming.id] = incoming
         threading.Thread(target=self._notify, args=(incoming,), daemon=True).start()
         return _json(incoming.info, 201)
+
+
+def _flow_type(syntax: str, body: bytes) -> str:
+    """What the Flow Service calls a flow: an e-reporting one by what its report holds."""
+    if syntax in INVOICE_SYNTAXES:
+        return "CustomerInvoice"
+    if syntax == "CDAR":
+        return "CustomerInvoiceLC"
+    try:
+        root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return "MultiFlowReport"
+    payments = root.find("PaymentsReport") is not None
+    report = root.find("PaymentsReport") if payments else root.find("TransactionsReport")
+    unitary = report is not None and report.find("Invoice") is not None
+    aggregated = report is not None and report.find("Transactions") is not None
+    if unitary and aggregated:
+        return "MultiFlowReport"
+    kind = "Payment" if payments else "Transaction"
+    return f"{'Unitary' if unitary else 'Aggregated'}Customer{kind}Report"
 
 
 def invoice_reference(xml: bytes) -> InvoiceReference:

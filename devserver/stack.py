@@ -106,6 +106,7 @@ class LocalStack:
                 self.resources[source.table],
                 self.pools[source.function],
                 source.batch_size,
+                patterns=source.patterns,
             )
             for source in streams
         ]

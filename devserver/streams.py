@@ -11,7 +11,7 @@ from devserver.lambdas import FunctionPool, InvocationError
 from devserver.polling import Poller
 from devserver.resources import REGION
 
-IDLE_SECONDS = 0.05
+IDLE_SECONDS = 0.1  # two stream consumers read the stream: each read holds moto's one lock
 RETRY_SECONDS = 1.0
 
 
@@ -23,14 +23,32 @@ def _lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
     return {**record, "dynamodb": change, "awsRegion": REGION, "eventSourceARN": stream_arn}
 
 
-def _is_document(record: dict[str, Any]) -> bool:
-    """The template's filter criteria: only the documents' items (sk beginning with DOC#)."""
-    return str(record["dynamodb"].get("Keys", {}).get("sk", {}).get("S", "")).startswith("DOC#")
+def matches(value: Any, pattern: Any) -> bool:
+    """Whether a record matches a Lambda filter pattern, as far as the template's patterns go: nested
+    fields, and lists of values or of `{"prefix": ...}`, any of which matches."""
+    if isinstance(pattern, dict):
+        return isinstance(value, dict) and all(
+            name in value and matches(value[name], wanted) for name, wanted in pattern.items()
+        )
+    return any(
+        str(value).startswith(choice["prefix"]) if isinstance(choice, dict) else value == choice
+        for choice in pattern
+    )
 
 
 class StreamPoller(Poller):
-    def __init__(self, dynamodb: Any, streams: Any, table: str, pool: FunctionPool, batch_size: int) -> None:
+    def __init__(
+        self,
+        dynamodb: Any,
+        streams: Any,
+        table: str,
+        pool: FunctionPool,
+        batch_size: int,
+        *,
+        patterns: tuple[dict[str, Any], ...] = (),
+    ) -> None:
         super().__init__(pool, "stream")
+        self._patterns = patterns
         self._dynamodb = dynamodb
         self._streams = streams
         self._table = table
@@ -47,7 +65,7 @@ class StreamPoller(Poller):
             iterator = self._streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"], **position)
             response = self._streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=self._batch)
             read = response.get("Records", [])
-            records = [record for record in read if _is_document(record)]
+            records = [record for record in read if self._wanted(record)]
             failed = self._deliver([_lambda_record(record, arn) for record in records]) if records else None
             if failed is not None:
                 position = {"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": failed}
@@ -57,6 +75,9 @@ class StreamPoller(Poller):
                 position = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last}
             else:
                 self._pause(IDLE_SECONDS)
+
+    def _wanted(self, record: dict[str, Any]) -> bool:
+        return not self._patterns or any(matches(record, pattern) for pattern in self._patterns)
 
     def _deliver(self, records: list[dict[str, Any]]) -> str | None:
         """The sequence number to start again from, or None when the whole batch went through."""

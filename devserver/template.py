@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,7 @@ class StreamSource:
     function: str
     table: str  # the table's logical id
     batch_size: int
+    patterns: tuple[dict[str, Any], ...] = ()  # the event source's filter criteria
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,9 @@ class Template:
                 if event["Type"] == "DynamoDB":
                     props = event["Properties"]
                     table = props["Stream"]["Fn::GetAtt"][0]
-                    sources.append(StreamSource(name, table, int(props.get("BatchSize", 100))))
+                    filters = props.get("FilterCriteria", {}).get("Filters", [])
+                    patterns = tuple(json.loads(entry["Pattern"]) for entry in filters)
+                    sources.append(StreamSource(name, table, int(props.get("BatchSize", 100)), patterns))
         return sources
 
     def schedule_sources(self) -> list[ScheduleSource]:

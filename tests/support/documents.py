@@ -35,8 +35,10 @@ def line(title: str, price: str, rate: str, **fields: Any) -> dict[str, Any]:
     return {"title": title, "unit_price": price, "vat_rate": rate} | fields
 
 
-def finalized(number: str = "F2026-00001", *, seller: Seller = SELLER, **fields: Any) -> Document:
-    """An invoice of a service at 20 % to BUYER, issued by `seller`, with `fields` changed."""
+def finalized(
+    number: str = "F2026-00001", *, seller: Seller = SELLER, issued: date = ISSUED, **fields: Any
+) -> Document:
+    """An invoice of a service at 20 % to BUYER, issued by `seller` on `issued`, with `fields` changed."""
     body = {
         "customer": BUYER,
         "payment_terms": "30",
@@ -46,4 +48,4 @@ def finalized(number: str = "F2026-00001", *, seller: Seller = SELLER, **fields:
     draft = draft_document(
         DocumentContent.model_validate(body | fields), document_id=f"inv_{number}", now=NOW
     )
-    return freeze(draft, seller=seller, number=number, issue_date=ISSUED, default_terms="30", now=NOW)
+    return freeze(draft, seller=seller, number=number, issue_date=issued, default_terms="30", now=NOW)

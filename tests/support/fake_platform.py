@@ -76,7 +76,7 @@ class FakePlatform:
     ) -> PlatformFlow:
         self._available()
         self.submitted.append(Submitted(name, body, tracking_id, syntax, processing_rule))
-        flow_type = "CustomerInvoiceLC" if syntax == "CDAR" else "CustomerInvoice"
+        flow_type = {"CDAR": "CustomerInvoiceLC", "FRR": "MultiFlowReport"}.get(syntax, "CustomerInvoice")
         return self.add_flow(flow_type, "Out", original=body, tracking_id=tracking_id)
 
     def find(self, tracking_id: str) -> PlatformFlow | None:

@@ -28,6 +28,7 @@ from invoicing.domain.settings import TenantSettings
 from invoicing.domain.webhooks.endpoints import WebhookEndpoint
 from invoicing.domain.webhooks.orders import Provider
 from invoicing.einvoice.cdar import CdarMessages
+from invoicing.einvoice.frr import FrrReports
 from invoicing.services.changes import (
     Change,
     DepositDeducted,
@@ -65,6 +66,7 @@ from invoicing.services.ports import (
 )
 from invoicing.shops.deliveries import ShopDeliveries
 from tests.support.fake_platform import FakePlatform, FakePlatformConnections, FakePlatformTasks
+from tests.support.fake_reports import FakeReports
 
 
 @dataclass
@@ -626,6 +628,8 @@ class FakeDependencies:
         self.platform_connections = FakePlatformConnections()
         self.platform_tasks = FakePlatformTasks()
         self.status_messages = CdarMessages()
+        self.reports = FakeReports()
+        self.report_syntax = FrrReports()
         self.retention_years = 10
 
     def unit_of_work(self, tenant_id: str) -> FakeUnitOfWork:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from invoicing.adapters.dynamodb.customers import CustomerTable
     from invoicing.adapters.dynamodb.documents import DocumentTable
+    from invoicing.adapters.dynamodb.e_reporting import ReportTable
     from invoicing.adapters.dynamodb.listing import DocumentListing
     from invoicing.adapters.dynamodb.numbering import SeriesTable
     from invoicing.adapters.dynamodb.platforms import PlatformTable
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from invoicing.adapters.s3 import DocumentStore
     from invoicing.adapters.sqs import SqsDeliveryQueue, SqsPlatformTasks
     from invoicing.einvoice.cdar import CdarMessages
+    from invoicing.einvoice.frr import FrrReports
     from invoicing.rendering.renderer import DocumentRenderer
     from invoicing.shops.deliveries import ShopDeliveries
 
@@ -205,6 +207,18 @@ class AwsDependencies:
         from invoicing.einvoice.cdar import CdarMessages  # noqa: PLC0415
 
         return CdarMessages()
+
+    @cached_property
+    def reports(self) -> ReportTable:
+        from invoicing.adapters.dynamodb.e_reporting import ReportTable  # noqa: PLC0415
+
+        return ReportTable(self._clients.dynamodb(), self._table)
+
+    @cached_property
+    def report_syntax(self) -> FrrReports:
+        from invoicing.einvoice.frr import FrrReports  # noqa: PLC0415
+
+        return FrrReports()
 
     @property
     def retention_years(self) -> int:

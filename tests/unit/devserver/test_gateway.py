@@ -80,6 +80,10 @@ def test_every_route_of_the_template_is_served_by_a_function_it_declares():
         ("GET", "/v1/e-invoicing/platform"),
         ("DELETE", "/v1/e-invoicing/platform"),
         ("POST", "/v1/e-invoicing/callbacks/{connection_id}"),
+        ("GET", "/v1/e-reporting/periods"),
+        ("GET", "/v1/e-reporting/periods/{period_id}"),
+        ("GET", "/v1/e-reporting/periods/{period_id}/download"),
+        ("POST", "/v1/e-reporting/periods/{period_id}/transmit"),
     }
     public = {
         "/v1/openapi.json",

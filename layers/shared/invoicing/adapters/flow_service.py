@@ -33,7 +33,11 @@ CONTENT_TYPES: Final[dict[FlowSyntax, str]] = {
     "UBL": "application/xml",
     "CII": "application/xml",
     "CDAR": "application/xml",
+    "FRR": "application/xml",
 }
+# The flow type of what we submit, when the platform's answer does not say it: an e-reporting
+# flow holds several kinds of report (10.1 with 10.3, 10.2 with 10.4).
+SUBMITTED_FLOW_TYPES: Final[dict[FlowSyntax, str]] = {"CDAR": "CustomerInvoiceLC", "FRR": "MultiFlowReport"}
 EPOCH = "1970-01-01T00:00:00Z"
 
 
@@ -162,7 +166,7 @@ class FlowService:
         return _flow(
             submitted
             | {
-                "flowType": "CustomerInvoiceLC" if syntax == "CDAR" else "CustomerInvoice",
+                "flowType": submitted.get("flowType") or SUBMITTED_FLOW_TYPES.get(syntax, "CustomerInvoice"),
                 "flowDirection": "Out",
                 "acknowledgement": {"status": "Pending"},
             }

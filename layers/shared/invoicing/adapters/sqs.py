@@ -83,7 +83,9 @@ class SqsPlatformTasks:
     def send(self, task: PlatformTask) -> None:
         """Deduplicated by SQS for five minutes: the same task told twice (a stream's repeat, a
         webhook and the poll) is queued once."""
-        subject = task.document_id or f"flow:{task.flow_id}"
+        subject = task.document_id or (
+            f"period:{task.period_id}" if task.period_id else f"flow:{task.flow_id}"
+        )
         self._client.send_message(
             QueueUrl=self._url,
             MessageBody=json.dumps(task._asdict()),

@@ -13,6 +13,7 @@ from invoicing.api.routes import (
     customers,
     drafts,
     e_invoicing,
+    e_reporting,
     exports,
     finalize_check,
     invoices_create,
@@ -50,6 +51,7 @@ def generate() -> dict[str, Any]:
         webhook_endpoints.router,
         webhooks_receive.router,
         e_invoicing.router,
+        e_reporting.router,
     )
     schema: dict[str, Any] = app.get_openapi_schema(
         title="Invoicing API",

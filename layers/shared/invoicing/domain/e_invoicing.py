@@ -19,7 +19,9 @@ from invoicing.domain.fields import Name
 from invoicing.domain.parts import Contract, Customer, OperationNature
 
 ProcessingRule = Literal["B2B", "B2BInt", "B2C", "OutOfScope"]
-LifecycleStatus = Literal["pending", "deposited", "rejected", "refused", "approved", "disputed", "collected"]
+LifecycleStatus = Literal[
+    "pending", "deposited", "rejected", "refused", "approved", "disputed", "collected", "reported"
+]
 
 # The status codes of the reform's lifecycle (XP Z12-012), for what we say and what we are told.
 STATUS_CODES: Final[dict[LifecycleStatus, str]] = {
@@ -96,7 +98,12 @@ class EInvoicing(Contract):
         "(a consumer): e-reported; OutOfScope: neither."
     )
     status: LifecycleStatus | None = Field(
-        default=None, description="The last status of an e-invoiced (B2B) document; none for the others."
+        default=None,
+        description="The last status of an e-invoiced (B2B) document; reported for an e-reported one once "
+        "its period went to the platform.",
+    )
+    period_id: str | None = Field(
+        default=None, description="The e-reporting period that reported the document (B2C, B2BInt)."
     )
     flow_id: str | None = Field(default=None, description="The platform's id of the e-invoice's flow.")
     history: list[StatusEntry] = Field(default_factory=list)

@@ -27,8 +27,9 @@ EventType = Literal[
     "e_invoice.disputed",
     "e_invoice.collected",
 ]
-# What a stream image keeps of a document besides its summary: its e-invoice's lifecycle statuses.
-LIFECYCLE_FIELDS = ("e_history",)
+# What a stream image keeps of a document besides its summary: its e-invoice's lifecycle statuses,
+# and what e-reporting follows (the flow of a reported document, its payments' total).
+LIFECYCLE_FIELDS = ("e_history", "e_rule", "amount_paid")
 SUMMARY_FIELDS = (
     "id",
     "type",

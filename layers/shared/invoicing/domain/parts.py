@@ -35,6 +35,7 @@ from invoicing.domain.fields import (
     VatNumber,
     VatRate,
 )
+from invoicing.domain.reporting_calendar import VatRegime
 from invoicing.domain.vat import VAT_CODES, ZERO_RATED, VatCategory
 
 Language = Literal["fr", "en"]
@@ -152,6 +153,11 @@ class Line(Contract):
         "FR_0, exempt, intracom, extracom, reverse_charge.",
     )
     discount: Discount | None = None
+    nature: Literal["goods", "services"] | None = Field(
+        default=None,
+        description="What the line sells, when the document is mixed: it sorts the line's amounts between "
+        "goods and services in the e-reporting; the document's nature by default.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -183,7 +189,7 @@ class Line(Contract):
             raise ValueError(f"an item line needs a {info.field_name}")
         return _text_only(value, info)
 
-    @field_validator("unit", "discount")
+    @field_validator("unit", "discount", "nature")
     @classmethod
     def _only_on_items(cls, value: Any, info: ValidationInfo) -> Any:
         return _text_only(value, info)
@@ -266,6 +272,12 @@ class Seller(Contract):
         default=None,
         description="What it sells (goods, services or mixed): the nature its documents state unless one "
         "says otherwise, a mandatory mention and what an e-invoice's billing framework is made of.",
+    )
+    vat_regime: VatRegime = Field(
+        default="normal_monthly",
+        description="Its VAT regime, which sets the e-reporting calendar: normal_monthly (transactions by "
+        "ten days, payments by month), normal_quarterly and simplified (both by month), franchise (both by "
+        "two months).",
     )
 
     @field_validator("siret")

@@ -1,6 +1,7 @@
 """What goes to the seller's approved platform and what comes back, after the commits that call for
 it: an e-invoice to a French business deposited once it is finalized, the collected statuses we say
-of it, and the statuses the platform tells us (its acknowledgement, the buyer's decisions).
+of it, an e-reporting period once closed, and what the platform tells us (its acknowledgements, the
+buyer's decisions).
 
 Each task is safe to repeat: a deposit or a status is looked up by its tracking id on the platform
 before anything is sent, and each status is recorded once on the document, so a task handed over
@@ -20,6 +21,7 @@ from invoicing.domain.lifecycle import acknowledgement_entry, decision_entry, li
 from invoicing.domain.model import Document
 from invoicing.services.changes import LifecycleRecorded
 from invoicing.services.documents import commit
+from invoicing.services.e_reporting import REPORT_FLOW_TYPES, hear_report, transmit
 from invoicing.services.files import Format, document_key, filename
 from invoicing.services.identifiers import utc_now
 from invoicing.services.platform_connection import open_platform
@@ -27,6 +29,7 @@ from invoicing.services.ports import (
     ConditionFailed,
     Dependencies,
     DepositSyntax,
+    NotReady,
     Platform,
     PlatformConnection,
     PlatformFlow,
@@ -44,11 +47,6 @@ RECORD_BUDGET_SECONDS = 10.0
 DEPOSITED_FORMAT: Final[dict[DepositSyntax, Format]] = {"Factur-X": "pdf", "UBL": "ubl", "CII": "cii"}
 
 
-class NotReady(Exception):
-    """The document's files are not all written yet (its finalization is still rendering): the task
-    comes back later."""
-
-
 def run_task(deps: Dependencies, task: PlatformTask) -> None:
     """Do one task. Raises PlatformUnavailable or NotReady for a task to try again later."""
     connection = deps.platform_connections.get(task.tenant_id)
@@ -64,6 +62,8 @@ def run_task(deps: Dependencies, task: PlatformTask) -> None:
             send_status(deps, platform, task.tenant_id, task.document_id, task.entry_id)
         elif task.kind == "hear_flow" and task.flow_id:
             hear_flow(deps, platform, task.tenant_id, task.flow_id)
+        elif task.kind == "transmit" and task.period_id:
+            transmit(deps, platform, task.tenant_id, task.period_id)
     except (PlatformRefused, ValueError) as refused:
         # A call the platform refuses as it is (credentials revoked, a URL that no longer resolves
         # to a public address): logged for the tenant's support, not retried forever.
@@ -132,10 +132,13 @@ def send_status(
 
 def hear_flow(deps: Dependencies, platform: Platform, tenant_id: str, flow_id: str) -> None:
     """What a flow the platform told us of means for our documents: the acknowledgement of an
-    e-invoice we deposited, or a buyer's status message on one of our invoices. The flow is read
+    e-invoice we deposited or of a period we transmitted, or a buyer's status message on one of our
+    invoices. The flow is read
     from the platform itself, never taken from what the callback said."""
     flow = platform.flow(flow_id)
-    if flow.flow_type == "CustomerInvoice" and flow.direction == "Out" and flow.tracking_id:
+    if flow.flow_type in REPORT_FLOW_TYPES:
+        hear_report(deps, tenant_id, flow)
+    elif flow.flow_type == "CustomerInvoice" and flow.direction == "Out" and flow.tracking_id:
         acknowledged = acknowledgement_entry(flow.flow_id, flow.ack_status, flow.reasons, flow.updated_at)
         if acknowledged is not None:
             record_statuses(deps, tenant_id, flow.tracking_id, [acknowledged], flow.flow_id)

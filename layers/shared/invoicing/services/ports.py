@@ -28,12 +28,13 @@ if TYPE_CHECKING:
     from invoicing.domain.webhooks.endpoints import WebhookEndpoint
     from invoicing.domain.webhooks.orders import Provider, ShopOrder, ShopRefund
     from invoicing.services.changes import Change
+    from invoicing.services.reporting_ports import ReportStore, ReportSyntax
 
 DocT_co = TypeVar("DocT_co", bound=Document | Quote, covariant=True)
 DepositSyntax = Literal["Factur-X", "UBL", "CII"]  # what an e-invoice is deposited as
-FlowSyntax = DepositSyntax | Literal["CDAR"]
+FlowSyntax = DepositSyntax | Literal["CDAR", "FRR"]
 AckStatus = Literal["Pending", "Ok", "Error"]
-PlatformTaskKind = Literal["deposit", "send_status", "hear_flow"]
+PlatformTaskKind = Literal["deposit", "send_status", "hear_flow", "transmit"]
 Disposition = Literal["inline", "attachment"]
 DeliveryStatus = Literal["received", "processed", "ignored", "failed"]
 
@@ -163,7 +164,8 @@ class PlatformFlow(NamedTuple):
 
 class PlatformTask(NamedTuple):
     """Work for the platform, done after the commit that called for it: deposit a document's
-    e-invoice, send one of its statuses, or hear what a flow the platform told us of says."""
+    e-invoice, send one of its statuses, hear what a flow the platform told us of says, or transmit
+    an e-reporting period."""
 
     kind: PlatformTaskKind
     tenant_id: str
@@ -171,6 +173,8 @@ class PlatformTask(NamedTuple):
     entry_id: str | None = None
     flow_id: str | None = None
     seen_at: str | None = None  # when the platform last changed the flow: one task per change
+    period_id: str | None = None  # the e-reporting period to transmit,
+    revision: int | None = None  # at this revision: a corrective transmission is another task
 
 
 # Outcomes --------------------------------------------------------------------------------------
@@ -178,6 +182,11 @@ class PlatformTask(NamedTuple):
 
 class StorageOutcome(Exception):
     """A write the store did not make as asked."""
+
+
+class NotReady(Exception):
+    """What a task works on is not all written yet (a finalization still rendering its files): the
+    task comes back later."""
 
 
 class ConditionFailed(StorageOutcome):
@@ -506,6 +515,10 @@ class Dependencies(Protocol):
     def platform_tasks(self) -> PlatformTasks: ...
     @property
     def status_messages(self) -> StatusMessages: ...
+    @property
+    def reports(self) -> ReportStore: ...
+    @property
+    def report_syntax(self) -> ReportSyntax: ...
     @property
     def retention_years(self) -> int:
         """How long finalized documents' files stay unchangeable."""

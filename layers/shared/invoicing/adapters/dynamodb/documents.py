@@ -128,6 +128,10 @@ def document_item(tenant_id: str, document: AnyDocument, *, version: int) -> dic
             "credit_notes": {},
             "invoices": {} if isinstance(document, Quote) else None,
             "e_history": {} if reform and reform.processing_rule == "B2B" else None,
+            # What e-reporting's stream consumer filters on: a finalized consumer or international one.
+            "e_rule": reform.processing_rule
+            if reform and reform.processing_rule in ("B2C", "B2BInt") and not document.is_draft
+            else None,
             "created_at": document.created_at.isoformat(),
             "version": version,
             "body": body,

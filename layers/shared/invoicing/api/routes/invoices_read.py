@@ -1,4 +1,5 @@
-"""GET /v1/invoices/{id}: the document as stored, with fresh presigned links."""
+"""GET /v1/invoices/{id}: the document as stored, with where it was e-reported and fresh presigned
+links."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from invoicing.api.responses import invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse
 from invoicing.bootstrap import from_environment
 from invoicing.services.documents import get_invoice
+from invoicing.services.reporting_periods import reported
 
 router = Router()
 
@@ -19,5 +21,5 @@ router = Router()
 def read_invoice(invoice_id: str) -> InvoiceResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)
-    stored = get_invoice(deps, tenant_id, invoice_id)
+    stored = reported(deps, tenant_id, get_invoice(deps, tenant_id, invoice_id))
     return invoice_response(deps, tenant_id, stored, api_base_url(router))
