@@ -28,6 +28,7 @@ FUNCTIONS = [
     "outbox",
     "e_invoicing",
     "platform_tasks",
+    "e_reporting",
 ]
 REPEAT = 5
 

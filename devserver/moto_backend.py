@@ -121,9 +121,14 @@ def _copy_stream_shard(shard: StreamShard, memo: dict[int, Any]) -> StreamShard:
     return copied
 
 
+def copy_stream_shards_shallowly() -> None:
+    """moto's transactions, in this interpreter, copy a table's stream records by reference."""
+    StreamShard.__deepcopy__ = _copy_stream_shard  # type: ignore[attr-defined]
+
+
 def _serve(host: str, port: int, ready: Connection) -> None:
     """The moto process: its own interpreter, so its work never waits on the gateway's GIL."""
-    StreamShard.__deepcopy__ = _copy_stream_shard  # type: ignore[attr-defined]
+    copy_stream_shards_shallowly()
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(host, port, serialized(app), threaded=True, request_handler=_QuietHandler)
     ready.send(server.server_port)

@@ -1,6 +1,7 @@
-"""The platform tasks queue (SQS FIFO, one group per document or flow): deposits, statuses sent and
-flows heard. A task whose platform is down, or whose document is still being rendered, fails and
-comes back after the queue's visibility timeout, holding up only its own document."""
+"""The platform tasks queue (SQS FIFO, one group per document, flow or period): deposits, statuses
+sent, flows heard and e-reporting periods transmitted. A task whose platform is down, or whose
+document is still being rendered, fails and comes back after the queue's visibility timeout,
+holding up only its own document or period."""
 
 from typing import Any
 

@@ -30,3 +30,20 @@ def stack() -> Iterator[LocalStack]:
 @pytest.fixture
 def client(stack: LocalStack) -> Client:
     return new_client(stack)
+
+
+@pytest.fixture
+def connected(client: Client, stack: LocalStack) -> Client:
+    """A tenant with the local approved platform connected; `platform_client` is its OAuth2 client."""
+    client_id, secret = stack.platform.register_client()
+    platform = stack.platform.url
+    body = {
+        "url": platform,
+        "token_url": f"{platform}/oauth/token",
+        "client_id": client_id,
+        "client_secret": secret,
+    }
+    connection = client.request("PUT", "/v1/e-invoicing/platform", json=body)
+    assert connection.status_code == 200, connection.text
+    client.platform_client = client_id  # type: ignore[attr-defined]
+    return client

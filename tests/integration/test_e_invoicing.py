@@ -6,7 +6,7 @@ platform is down."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,40 +15,15 @@ import pytest
 import requests
 
 from devserver.stack import LocalStack
-from tests.support.http import INVOICE, Client
+from tests.support.http import INVOICE, Client, wait_for
 
 TODAY = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
-
-
-@pytest.fixture
-def connected(client: Client, stack: LocalStack) -> Client:
-    client_id, secret = stack.platform.register_client()
-    platform = stack.platform.url
-    body = {
-        "url": platform,
-        "token_url": f"{platform}/oauth/token",
-        "client_id": client_id,
-        "client_secret": secret,
-    }
-    connection = client.request("PUT", "/v1/e-invoicing/platform", json=body)
-    assert connection.status_code == 200, connection.text
-    client.platform_client = client_id  # type: ignore[attr-defined]
-    return client
 
 
 @pytest.fixture
 def platform_up(stack: LocalStack) -> Iterator[None]:
     yield
     stack.platform.down = False
-
-
-def wait_for(check: Callable[[], Any], seconds: float = 30) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := check():
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"not within {seconds} s")
 
 
 def lifecycle(client: Client, invoice_id: str) -> dict[str, Any]:

@@ -10,42 +10,10 @@ import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-import requests
-
-from invoicing.shops.signatures import sign_base64_hmac
 from tests.support.http import Client
 from tests.support.shop_events import shopify_order, shopify_refund
-
-SECRET = "shpss_integration_secret"
-
-
-def endpoint_for(client: Client) -> dict[str, Any]:
-    response = client.request("POST", "/v1/webhook-endpoints", json={"provider": "shopify", "secret": SECRET})
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-def post_delivery(endpoint: dict[str, Any], payload: dict[str, Any], topic: str, delivery_id: str) -> int:
-    body = json.dumps(payload).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "X-Shopify-Topic": topic,
-        "X-Shopify-Webhook-Id": delivery_id,
-        "X-Shopify-Hmac-Sha256": sign_base64_hmac(body, SECRET),
-    }
-    return requests.post(endpoint["url"], data=body, headers=headers, timeout=30).status_code
-
-
-def documents_when(client: Client, ready: Any, timeout: float = 30.0) -> list[dict[str, Any]]:
-    """The tenant's documents once `ready(documents)` holds; the processor works asynchronously."""
-    deadline = time.monotonic() + timeout
-    while True:
-        documents = client.request("GET", "/v1/invoices", params={"limit": 100}).json()["data"]
-        if ready(documents) or time.monotonic() > deadline:
-            return list(documents)
-        time.sleep(0.2)
+from tests.support.shop_http import documents_when, endpoint_for, post_delivery
 
 
 def test_the_same_delivery_20_times_10_at_once_makes_one_paid_invoice(client: Client):

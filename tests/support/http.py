@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +65,13 @@ def new_client(stack: LocalStack, *, with_settings: bool = True) -> Client:
     if with_settings:
         assert client.request("PUT", "/v1/settings", json=SETTINGS).status_code == 200
     return client
+
+
+def wait_for(check: Callable[[], Any], seconds: float = 30) -> Any:
+    """What `check` returns once it is truthy: the local stack's consumers work asynchronously."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := check():
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"not within {seconds} s")

@@ -27,6 +27,7 @@ import boto3
 from moto import mock_aws
 
 from devserver.lambdas import LambdaContext
+from devserver.moto_backend import copy_stream_shards_shallowly
 from devserver.resources import REGION, create_resources
 from devserver.template import Template
 from invoicing.adapters import aws as clients
@@ -60,6 +61,7 @@ def use_moto_environment() -> None:
 def moto_resources() -> Iterator[dict[str, str]]:
     """The template's resources in moto's mock, named as the functions' environment says, for as long
     as the context lasts; the functions' adapters are made afresh for them."""
+    copy_stream_shards_shallowly()  # as the local stack's moto: a transaction's cost stays flat
     with mock_aws():
         names = create_resources(TEMPLATE, boto3.client, prefix=PREFIX)
         os.environ["WEBHOOK_KEY_ID"] = names["WebhookSecretsKey"]
@@ -73,17 +75,18 @@ def moto_resources() -> Iterator[dict[str, str]]:
 _modules: dict[str, ModuleType] = {}
 
 
-def handler_module(function: str) -> ModuleType:
-    """functions/<function>/app.py, imported once like a warm Lambda environment."""
-    if function not in _modules:
-        path = ROOT / "functions" / function / "app.py"
-        spec = importlib.util.spec_from_file_location(f"functions_{function}_app", path)
+def handler_module(function: str, entry: str = "app") -> ModuleType:
+    """functions/<function>/<entry>.py, imported once like a warm Lambda environment."""
+    name = f"functions_{function}_{entry}"
+    if name not in _modules:
+        path = ROOT / "functions" / function / f"{entry}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
         assert spec is not None
         assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        _modules[function] = module
-    return _modules[function]
+        _modules[name] = module
+    return _modules[name]
 
 
 def context(function: str) -> LambdaContext:

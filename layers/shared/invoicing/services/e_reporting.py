@@ -154,18 +154,17 @@ def transmit(deps: Dependencies, platform: Platform, tenant_id: str, period_id: 
     transmission_id = report_name(state, revision)
     corrective = bool(state.transmissions)
     key = report_key(tenant_id, state.period, transmission_id)
-    if deps.files.get(key) is None:
-        now = utc_now()
-        content = deps.reports.content(tenant_id, state.period)
-        written = deps.report_syntax.report(
-            seller, state, content, report_id=transmission_id, corrective=corrective, now=now
-        )
-        deps.files.put_once(
-            key, written, "application/xml", retain_until=now + timedelta(days=365 * deps.retention_years)
-        )
+    # Written once: a retry (the platform was down) sends the very file kept the first time.
     body = deps.files.get(key)
     if body is None:
-        raise NotReady(f"{key} is not readable yet")
+        now = utc_now()
+        content = deps.reports.content(tenant_id, state.period)
+        body = deps.report_syntax.report(
+            seller, state, content, report_id=transmission_id, corrective=corrective, now=now
+        )
+        retained = now + timedelta(days=365 * deps.retention_years)
+        if not deps.files.put_once(key, body, "application/xml", retain_until=retained):
+            raise NotReady(f"{key} was written meanwhile")
     flow = platform.find(transmission_id)
     if flow is None:
         flow = platform.submit(

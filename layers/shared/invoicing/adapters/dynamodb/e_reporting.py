@@ -184,29 +184,33 @@ class ReportTable:
         if period.kind == "transactions":
             return PeriodContent(
                 transactions=tuple(
-                    TransactionRow(
-                        date.fromisoformat(item["day_"]),
-                        item["currency"],
-                        item["category"],
-                        Decimal(item["rate"]),
-                        Decimal(item["net"]),
-                        Decimal(item["vat"]),
-                        int(item["count"]),
+                    sorted(
+                        TransactionRow(
+                            date.fromisoformat(item["day_"]),
+                            item["currency"],
+                            item["category"],
+                            Decimal(item["rate"]),
+                            Decimal(item["net"]),
+                            Decimal(item["vat"]),
+                            int(item["count"]),
+                        )
+                        for item in rows
                     )
-                    for item in rows
                 ),
                 invoices=tuple(ReportedInvoice.model_validate(record) for record in records),
             )
         return PeriodContent(
             payments=tuple(
-                PaymentRow(
-                    date.fromisoformat(item["day_"]),
-                    item["currency"],
-                    Decimal(item["rate"]),
-                    Decimal(item["amount"]),
-                    int(item["count"]),
+                sorted(
+                    PaymentRow(
+                        date.fromisoformat(item["day_"]),
+                        item["currency"],
+                        Decimal(item["rate"]),
+                        Decimal(item["amount"]),
+                        int(item["count"]),
+                    )
+                    for item in rows
                 )
-                for item in rows
             ),
             paid_invoices=tuple(ReportedPayment.model_validate(record) for record in records),
         )
