@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import api, calls, e_invoicing, e_reporting, imports, render, webhooks
+from bench import api, calls, carts, e_invoicing, e_reporting, imports, render, webhooks
 from devserver.stack import LocalStack
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "bench.md"
@@ -38,7 +38,7 @@ def main() -> None:
         rows += e_invoicing.measure(stack)
     finally:
         stack.stop()
-    rows += calls.measure() + e_reporting.measure()
+    rows += calls.measure() + e_reporting.measure() + carts.measure()
     table = ["| measure | figure | ratio to its baseline | note |", "|---|---|---|---|"]
     table += [f"| {' | '.join(row)} |" for row in rows]
     report = "\n".join(

@@ -1,5 +1,6 @@
 """Real-shaped orders from each shop: the invoice's amount due is what the customer paid, to the
-cent, with any rounding difference shown (BT-114) and never more than a cent a line."""
+cent; with tax-included prices each rate's base is the one that gives back that rate's charge, and
+a rounding difference (BT-114) is shown only for a cart where no such base exists."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from invoicing.domain.webhooks.documents import credit_note_from_refund, invoice_from_order
+from invoicing.domain.parts import Customer
+from invoicing.domain.webhooks.documents import credit_note_from_refund, exact_base, invoice_from_order
 from invoicing.domain.webhooks.endpoints import EndpointSettings
-from invoicing.domain.webhooks.orders import ShopOrder, UnreadableEvent
+from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, UnreadableEvent
 from invoicing.shops import shopify, stripe, woocommerce
 from tests.support.shop_events import (
     shopify_order,
@@ -133,10 +137,47 @@ def test_the_invoice_comes_to_what_was_paid(name):
     )
     assert totals.total_incl_tax == totals.total_excl_tax + totals.total_vat
     nets = [line.total_excl_tax for line in invoice.lines]
-    shop_nets = [
-        line.amount - (line.tax or 0) if order.prices_include_tax else line.amount for line in order.lines
+    if not order.prices_include_tax:
+        assert nets == [line.amount for line in order.lines]
+        return
+    exact = True
+    for rate in {line.vat_rate for line in order.lines}:
+        at_rate = [n for n, line in enumerate(order.lines) if line.vat_rate == rate]
+        gross = sum(order.lines[n].amount for n in at_rate)
+        base = exact_base(gross, rate, order.currency)
+        exact = exact and base is not None
+        if base is not None:
+            assert sum(nets[n] for n in at_rate) == base
+        for n in at_rate:  # spread to the cent, each line near its own tax-included price's net
+            own = order.lines[n].amount * 100 / (100 + rate)
+            assert abs(nets[n] - own) < Decimal("0.02") * (100 if order.currency == "JPY" else 1)
+    if exact and sum(line.amount for line in order.lines) == order.paid:
+        assert totals.rounding == 0, name
+
+
+def test_a_cart_with_an_exact_split_totals_what_was_charged_with_no_rounding_amount():
+    order = shopify.paid_order(
+        shopify_order(
+            11,
+            [("Tasse", 2, "19.95", "0.2", "0"), ("Plateau", 1, "10.00", "0.2", "0")],
+            taxes_included=True,
+            shipping=("10.00", "0.2"),
+        )
+    )
+    invoice = invoice_from_order(order, ENDPOINT, document_id="inv_x", now=NOW)
+    totals = invoice.totals
+    assert (totals.total_excl_tax, totals.total_vat, totals.total_incl_tax) == (
+        Decimal("49.92"),
+        Decimal("9.98"),
+        Decimal("59.90"),
+    )
+    assert totals.rounding == 0
+    assert totals.amount_due == Decimal("59.90")
+    assert [line.total_excl_tax for line in invoice.lines] == [
+        Decimal("33.25"),
+        Decimal("8.34"),
+        Decimal("8.33"),
     ]
-    assert nets == shop_nets
 
 
 def test_a_refund_makes_a_credit_note_of_exactly_the_refunded_amount():
@@ -180,3 +221,35 @@ def test_a_stripe_invoice_of_recent_api_versions_names_its_payment_intent_in_pay
     del invoice["payment_intent"]
     invoice["payments"] = {"data": [{"payment": {"type": "payment_intent", "payment_intent": "pi_9"}}]}
     assert stripe.paid_invoice(event).keys[0] == "stripe:pi_9"
+
+
+_carts = st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=5),
+        st.integers(min_value=1, max_value=20_000),
+        st.sampled_from(["20", "10", "5.5", "2.1"]),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@given(cart=_carts)
+def test_any_tax_included_cart_comes_to_its_charge_with_a_rounding_amount_only_where_no_split_exists(cart):
+    lines = tuple(
+        OrderLine(f"Article {n}", Decimal(quantity), Decimal(quantity * cents) / 100, Decimal(rate))
+        for n, (quantity, cents, rate) in enumerate(cart)
+    )
+    paid = sum((line.amount for line in lines), Decimal(0))
+    order = ShopOrder(
+        "shopify", ("o",), "#1", "EUR", Customer(name="Jeanne Martin"), lines, True, paid, NOW.date()
+    )
+    totals = invoice_from_order(order, ENDPOINT, document_id="inv_x", now=NOW).totals
+    assert totals.amount_due == paid
+    rates = {line.vat_rate for line in lines}
+    splits = [
+        exact_base(sum(line.amount for line in lines if line.vat_rate == rate), rate, "EUR") for rate in rates
+    ]
+    if all(split is not None for split in splits):
+        assert totals.rounding == 0
+    assert abs(totals.rounding) <= Decimal("0.01") * len(rates)

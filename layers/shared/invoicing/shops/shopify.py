@@ -11,9 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from invoicing.domain.parts import Address, Customer
 from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, ShopRefund, UnreadableEvent
 from invoicing.shops.amounts import decimal_of
+from invoicing.shops.customers import Buyer, ShopAddress, shop_customer
 
 
 def _day(value: object, field: str) -> date:
@@ -42,28 +42,24 @@ def _line(item: dict[str, Any], where: str, *, shipping: bool) -> OrderLine:
     return OrderLine(title, quantity, price * quantity - discounts, rate.normalize(), tax)
 
 
-def _customer(order: dict[str, Any]) -> Customer:
+def _customer(order: dict[str, Any]) -> Buyer:
     billing = order.get("billing_address") or {}
     person = order.get("customer") or {}
-    name = (
-        billing.get("company")
-        or billing.get("name")
-        or " ".join(part for part in (person.get("first_name"), person.get("last_name")) if part)
-        or "Client"
+    return shop_customer(
+        names=(
+            billing.get("name"),
+            " ".join(str(part) for part in (person.get("first_name"), person.get("last_name")) if part),
+        ),
+        email=order.get("email") or person.get("email"),
+        company=billing.get("company"),
+        address=ShopAddress(
+            billing.get("address1"),
+            billing.get("address2"),
+            billing.get("zip"),
+            billing.get("city"),
+            billing.get("country_code"),
+        ),
     )
-    fields: dict[str, Any] = {"name": str(name)[:200]}
-    email = order.get("email") or person.get("email")
-    if email:
-        fields["email"] = email
-    if billing.get("address1") and billing.get("city"):
-        fields["address"] = Address(
-            line1=billing["address1"],
-            line2=billing.get("address2") or None,
-            postal_code=billing.get("zip") or "-",
-            city=billing["city"],
-            country=(billing.get("country_code") or "FR").upper(),
-        )
-    return Customer.model_validate(fields)
 
 
 def paid_order(order: dict[str, Any]) -> ShopOrder:
@@ -78,12 +74,14 @@ def paid_order(order: dict[str, Any]) -> ShopOrder:
     currency = str(order.get("currency") or "").upper()
     if len(currency) != 3:
         raise UnreadableEvent("no currency", field="currency")
+    buyer = _customer(order)
     return ShopOrder(
         provider="shopify",
         keys=(f"shopify:order:{order.get('id')}",),
         reference=str(order.get("name") or order.get("order_number") or order.get("id")),
         currency=currency,
-        customer=_customer(order),
+        customer=buyer.customer,
+        set_aside=buyer.set_aside,
         lines=tuple(line for line in lines if line.amount != 0 or line.quantity != 0),
         prices_include_tax=bool(order.get("taxes_included")),
         paid=decimal_of(order.get("total_price"), "total_price"),

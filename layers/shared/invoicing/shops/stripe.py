@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from invoicing.domain.parts import Address, Customer
 from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, ShopRefund, UnreadableEvent
 from invoicing.shops.amounts import decimal_of, from_minor, infer_rate
+from invoicing.shops.customers import Buyer, ShopAddress, shop_customer
 
 
 def _object(event: dict[str, Any]) -> dict[str, Any]:
@@ -38,22 +38,25 @@ def _currency(obj: dict[str, Any]) -> str:
     return currency.upper()
 
 
-def _customer(name: object, email: object, address: object, tax_ids: object) -> Customer:
-    fields: dict[str, Any] = {"name": name if isinstance(name, str) and name.strip() else "Client"}
-    if isinstance(email, str) and email:
-        fields["email"] = email
-    if isinstance(address, dict) and address.get("line1") and address.get("city"):
-        fields["address"] = Address(
-            line1=address["line1"],
-            line2=address.get("line2") or None,
-            postal_code=address.get("postal_code") or "-",
-            city=address["city"],
-            country=(address.get("country") or "FR").upper(),
-        )
-    for tax_id in tax_ids if isinstance(tax_ids, list) else []:
-        if isinstance(tax_id, dict) and tax_id.get("type") == "eu_vat":
-            fields["vat_number"] = tax_id.get("value")
-    return Customer.model_validate(fields)
+def _customer(name: object, email: object, address: object, tax_ids: object) -> Buyer:
+    place = address if isinstance(address, dict) else {}
+    vat_numbers = [
+        tax_id.get("value")
+        for tax_id in (tax_ids if isinstance(tax_ids, list) else [])
+        if isinstance(tax_id, dict) and tax_id.get("type") == "eu_vat"
+    ]
+    return shop_customer(
+        names=(name,),
+        email=email,
+        vat_number=vat_numbers[-1] if vat_numbers else None,
+        address=ShopAddress(
+            place.get("line1"),
+            place.get("line2"),
+            place.get("postal_code"),
+            place.get("city"),
+            place.get("country"),
+        ),
+    )
 
 
 def _keys(*ids: object) -> tuple[str, ...]:
@@ -92,17 +95,19 @@ def paid_invoice(event: dict[str, Any]) -> ShopOrder:
     if not lines:
         raise UnreadableEvent("the invoice has no lines", field="data.object.lines")
     paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or event.get("created")
+    buyer = _customer(
+        invoice.get("customer_name"),
+        invoice.get("customer_email"),
+        invoice.get("customer_address"),
+        invoice.get("customer_tax_ids"),
+    )
     return ShopOrder(
         provider="stripe",
         keys=_keys(_payment_intent(invoice), invoice.get("id"), invoice.get("charge")),
         reference=str(invoice.get("number") or invoice.get("id")),
         currency=currency,
-        customer=_customer(
-            invoice.get("customer_name"),
-            invoice.get("customer_email"),
-            invoice.get("customer_address"),
-            invoice.get("customer_tax_ids"),
-        ),
+        customer=buyer.customer,
+        set_aside=buyer.set_aside,
         lines=tuple(_invoice_line(line, currency, n) for n, line in enumerate(lines)),
         prices_include_tax=False,
         paid=from_minor(invoice.get("amount_paid"), currency, "data.object.amount_paid"),
@@ -146,14 +151,16 @@ def completed_checkout(event: dict[str, Any]) -> ShopOrder | None:
         return None
     currency = _currency(session)
     details = session.get("customer_details") or {}
+    buyer = _customer(
+        details.get("name"), details.get("email"), details.get("address"), details.get("tax_ids")
+    )
     return ShopOrder(
         provider="stripe",
         keys=_keys(session.get("payment_intent"), session.get("invoice"), session.get("id")),
         reference=str(session.get("id")),
         currency=currency,
-        customer=_customer(
-            details.get("name"), details.get("email"), details.get("address"), details.get("tax_ids")
-        ),
+        customer=buyer.customer,
+        set_aside=buyer.set_aside,
         lines=_session_lines(session, currency),
         prices_include_tax=False,
         paid=from_minor(session.get("amount_total"), currency, "data.object.amount_total"),

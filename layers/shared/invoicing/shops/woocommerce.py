@@ -11,9 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from invoicing.domain.parts import Address, Customer
 from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, UnreadableEvent
 from invoicing.shops.amounts import decimal_of, infer_rate
+from invoicing.shops.customers import Buyer, ShopAddress, shop_customer
 
 PAID_STATUSES = frozenset({"processing", "completed"})
 
@@ -41,21 +41,22 @@ def _line(
     return OrderLine(str(title)[:500], quantity, net, rate, tax)
 
 
-def _customer(order: dict[str, Any]) -> Customer:
+def _customer(order: dict[str, Any]) -> Buyer:
     billing = order.get("billing") or {}
-    person = " ".join(part for part in (billing.get("first_name"), billing.get("last_name")) if part)
-    fields: dict[str, Any] = {"name": str(billing.get("company") or person or "Client")[:200]}
-    if billing.get("email"):
-        fields["email"] = billing["email"]
-    if billing.get("address_1") and billing.get("city"):
-        fields["address"] = Address(
-            line1=billing["address_1"],
-            line2=billing.get("address_2") or None,
-            postal_code=billing.get("postcode") or "-",
-            city=billing["city"],
-            country=(billing.get("country") or "FR").upper(),
-        )
-    return Customer.model_validate(fields)
+    return shop_customer(
+        names=(
+            " ".join(str(part) for part in (billing.get("first_name"), billing.get("last_name")) if part),
+        ),
+        email=billing.get("email"),
+        company=billing.get("company"),
+        address=ShopAddress(
+            billing.get("address_1"),
+            billing.get("address_2"),
+            billing.get("postcode"),
+            billing.get("city"),
+            billing.get("country"),
+        ),
+    )
 
 
 def _paid_on(order: dict[str, Any]) -> date:
@@ -93,12 +94,14 @@ def paid_order(order: dict[str, Any]) -> ShopOrder | None:
         _line(item | {"quantity": 1}, f"fee_lines[{n}]", rates, currency, item.get("name") or "Frais")
         for n, item in enumerate(order.get("fee_lines") or [])
     ]
+    buyer = _customer(order)
     return ShopOrder(
         provider="woocommerce",
         keys=(f"woocommerce:order:{order.get('id')}",),
         reference=str(order.get("number") or order.get("id")),
         currency=currency,
-        customer=_customer(order),
+        customer=buyer.customer,
+        set_aside=buyer.set_aside,
         lines=tuple(lines),
         prices_include_tax=False,  # the REST shape gives totals before tax whatever the shop displays
         paid=decimal_of(order.get("total"), "total"),

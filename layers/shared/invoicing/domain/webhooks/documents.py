@@ -1,9 +1,12 @@
 """A shop's order as an invoice, and its refund as a credit note, to the cent of what was charged.
 
-Lines keep the shop's quantities and nets; VAT is computed per rate on the summed bases as for
-every invoice (EN 16931 BR-CO-17). A shop that rounds VAT per line can land a cent or two away:
-that difference is shown as the invoice's rounding amount (BT-114), never hidden in a price, and an
-order whose lines are further from what was charged is refused rather than invoiced wrong.
+Lines keep the shop's quantities; VAT is computed per rate on the summed bases as for every
+invoice (EN 16931 BR-CO-17). With prices that include tax, each rate's base is the one whose VAT
+brings it back to that rate's tax-included sum, spread over the rate's lines by largest remainder:
+the invoice then comes to what was charged. Only when no such base exists (the VAT of the base a
+cent below is a cent short, of the next a cent over) does the difference show as the invoice's
+rounding amount (BT-114), never hidden in a price; an order whose lines are further from what was
+charged is refused rather than invoiced wrong.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from decimal import Decimal
 from invoicing.domain.documents import draft_document
 from invoicing.domain.errors import InvalidDocument
 from invoicing.domain.model import Document, DocumentContent
-from invoicing.domain.money import minor_unit, round_money
+from invoicing.domain.money import minor_unit, percent_of, round_money
 from invoicing.domain.parts import Line, Totals
 from invoicing.domain.totals import allocate
 from invoicing.domain.webhooks.endpoints import EndpointSettings
@@ -23,12 +26,42 @@ from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, ShopRefund, U
 _PRICE_PLACES = Decimal("0.000001")
 
 
-def _net(line: OrderLine, prices_include_tax: bool, currency: str) -> Decimal:
-    if not prices_include_tax:
-        return line.amount
+def exact_base(gross: Decimal, rate: Decimal, currency: str) -> Decimal | None:
+    """The base whose VAT at `rate`, rounded as every invoice rounds it, adds up to `gross` to the
+    cent; None when none does."""
+    unit = minor_unit(currency)
+    estimate = round_money(gross * 100 / (100 + rate), currency)
+    for step in (0, -1, 1):
+        base = estimate + step * unit
+        if base + round_money(percent_of(base, rate), currency) == gross:
+            return base
+    return None
+
+
+def _line_net(line: OrderLine, currency: str) -> Decimal:
+    """A tax-included line's net on its own: the shop's split of the price it showed, or ours."""
     if line.tax is not None:
-        return line.amount - line.tax  # the shop's own split of the price it displayed
+        return line.amount - line.tax
     return round_money(line.amount * 100 / (100 + line.vat_rate), currency)
+
+
+def order_nets(order: ShopOrder) -> list[Decimal]:
+    """Each line's net: the shop's amount when its prices exclude tax; else each rate's exact base
+    spread over its lines in proportion to their tax-included amounts, to the cent."""
+    lines = order.lines
+    if not order.prices_include_tax:
+        return [line.amount for line in lines]
+    nets = [_line_net(line, order.currency) for line in lines]
+    for rate in {line.vat_rate for line in lines}:
+        indexes = [n for n, line in enumerate(lines) if line.vat_rate == rate]
+        weights = [lines[n].amount for n in indexes]
+        gross = sum(weights, Decimal(0))
+        base = exact_base(gross, rate, order.currency)
+        if base is None or gross <= 0 or any(weight < 0 for weight in weights):
+            continue  # the lines' own nets, and a rounding amount
+        for n, share in zip(indexes, allocate(base, weights, minor_unit(order.currency)), strict=True):
+            nets[n] = share
+    return nets
 
 
 def _document_line(line: OrderLine, net: Decimal, currency: str) -> Line:
@@ -71,8 +104,8 @@ def invoice_from_order(
     """The draft invoice of a paid order, as the shop's endpoint writes them, its amount due exactly
     what the customer paid."""
     lines = [
-        _document_line(line, _net(line, order.prices_include_tax, order.currency), order.currency)
-        for line in order.lines
+        _document_line(line, net, order.currency)
+        for line, net in zip(order.lines, order_nets(order), strict=True)
     ]
     content = DocumentContent.model_validate(
         {
@@ -84,7 +117,7 @@ def invoice_from_order(
             "payment_terms": "0",
             "lines": lines,
             "vat_exemption": _exemption([line.vat_rate for line in order.lines], settings.vat_exemption),
-            "metadata": {"provider": order.provider, "order": order.reference[:100]},
+            "metadata": order.set_aside | {"provider": order.provider, "order": order.reference[:100]},
         }
     )
     draft = draft_document(content, document_id=document_id, now=now)
@@ -105,7 +138,8 @@ def refund_lines(invoice: Document, amount: Decimal) -> list[Line]:
     return [
         Line(
             title="Remboursement" if invoice.language == "fr" else "Refund",
-            unit_price=round_money(share * 100 / (100 + vat.rate), invoice.currency),
+            unit_price=exact_base(share, vat.rate, invoice.currency)
+            or round_money(share * 100 / (100 + vat.rate), invoice.currency),
             vat_rate=vat.rate,
         )
         for vat, share in zip(invoice.totals.vat, shares, strict=True)

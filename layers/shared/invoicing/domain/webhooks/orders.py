@@ -48,6 +48,9 @@ class ShopOrder:
     paid: Decimal  # what the customer paid, tax included
     paid_on: date
     method: PaymentMethod = "card"
+    # What the shop said of its buyer that the invoice could not take (an email that does not
+    # validate...), kept word for word in the document's metadata.
+    set_aside: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
