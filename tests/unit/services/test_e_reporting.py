@@ -18,7 +18,14 @@ from devserver.validation import frr_failures
 from invoicing.domain.e_reporting import transactions_contribution
 from invoicing.domain.errors import NotFound, StateConflict
 from invoicing.domain.model import Document
-from invoicing.services import e_reporting, invoices, payments, platform_flows, reporting_periods
+from invoicing.services import (
+    e_reporting,
+    invoices,
+    payments,
+    platform_flows,
+    report_status,
+    reporting_periods,
+)
 from invoicing.services.documents import get_invoice
 from invoicing.services.ports import DocumentChange, PlatformTask
 from tests.support.fakes import FakeDependencies
@@ -137,7 +144,7 @@ def test_a_period_closes_on_its_due_date_is_transmitted_once_and_a_late_document
     deps.platforms.flows[flow.flow_id] = flow._replace(ack_status="Ok", updated_at=datetime.now(UTC))
     platform_flows.run_task(deps, PlatformTask("hear_flow", tenant, flow_id=flow.flow_id))
     assert reporting_periods.get_period(deps, tenant, period_id).status == "accepted"
-    reported = reporting_periods.reported(deps, tenant, get_invoice(deps, tenant, invoice.id))
+    reported = report_status.reported(deps, tenant, get_invoice(deps, tenant, invoice.id))
     assert reported.document.e_invoicing is not None
     assert (reported.document.e_invoicing.status, reported.document.e_invoicing.period_id) == (
         "reported",

@@ -19,6 +19,8 @@ from invoicing.domain.fields import Name
 from invoicing.domain.parts import Contract, Customer, OperationNature
 
 ProcessingRule = Literal["B2B", "B2BInt", "B2C", "OutOfScope"]
+# The flows that are e-reported rather than e-invoiced.
+REPORTED_RULES: Final[frozenset[ProcessingRule]] = frozenset({"B2C", "B2BInt"})
 LifecycleStatus = Literal[
     "pending", "deposited", "rejected", "refused", "approved", "disputed", "collected", "reported"
 ]

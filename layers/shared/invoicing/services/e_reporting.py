@@ -16,6 +16,7 @@ from typing import Final
 
 from aws_lambda_powertools import Logger
 
+from invoicing.domain.e_invoicing import REPORTED_RULES
 from invoicing.domain.e_reporting import (
     Contribution,
     PeriodState,
@@ -42,7 +43,6 @@ logger = Logger(child=True)
 ADD_BUDGET_SECONDS = 20.0
 # A closing run that failed is made up by the next: each run closes what fell due in the last week.
 CLOSING_LOOKBACK_DAYS = 7
-REPORT_RULES: Final = ("B2C", "B2BInt")
 _TRACKING_ID: Final = re.compile(r"^((?:transactions|payments)-\d{4}-\d{2}-\d{2})\.r(\d+)$")
 # What the Flow Service calls the e-reporting flows a seller sends (XP Z12-013, FlowType).
 REPORT_FLOW_TYPES: Final = frozenset(
@@ -60,7 +60,7 @@ def report_change(deps: Dependencies, change: DocumentChange) -> int:
     """Add what a committed change to an e-reported document brings to its periods: the document
     itself once it is finalized, each payment once recorded. How many contributions were added."""
     new, old = change.new, change.old
-    if new is None or new.get("e_rule") not in REPORT_RULES or new.get("status") == "draft":
+    if new is None or new.get("e_rule") not in REPORTED_RULES or new.get("status") == "draft":
         return 0
     finalized = old is None or old.get("status") == "draft"
     paid = old is not None and old.get("amount_paid") != new.get("amount_paid")

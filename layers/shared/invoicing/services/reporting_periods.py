@@ -9,23 +9,19 @@ from typing import NamedTuple
 
 from invoicing.domain.e_reporting import PeriodContent, PeriodState, PeriodStatus
 from invoicing.domain.errors import InvalidDocument, NotFound, StateConflict
-from invoicing.domain.model import Document
 from invoicing.domain.reporting_calendar import (
-    Period,
     VatRegime,
     period_named,
-    period_of,
     periods_overlapping,
 )
 from invoicing.services.e_reporting import (
-    REPORT_RULES,
     close_period,
     draft_key,
     queue_transmission,
     report_key,
 )
 from invoicing.services.identifiers import tenant_today, utc_now
-from invoicing.services.ports import Dependencies, Stored
+from invoicing.services.ports import Dependencies
 
 MAX_RANGE_DAYS = 366
 
@@ -128,24 +124,6 @@ def request_transmission(deps: Dependencies, tenant_id: str, period_id: str) -> 
     if state.needs_transmission:
         queue_transmission(deps, tenant_id, state)
     return PeriodView(state, status_on(state, today))
-
-
-def reported(deps: Dependencies, tenant_id: str, stored: Stored[Document]) -> Stored[Document]:
-    """The document with where it was e-reported, once its period went to the platform."""
-    document = stored.document
-    reform = document.e_invoicing
-    if reform is None or reform.processing_rule not in REPORT_RULES or document.seller is None:
-        return stored
-    if document.issue_date is None or document.is_draft:
-        return stored
-    period: Period = period_of(document.seller.vat_regime, "transactions", document.issue_date)
-    state = deps.reports.period(tenant_id, period.id)
-    if state is None or not state.transmissions:
-        return stored
-    update = {"status": "reported", "period_id": period.id}
-    return stored._replace(
-        document=document.model_copy(update={"e_invoicing": reform.model_copy(update=update)})
-    )
 
 
 def day_range(first: date | None, last: date | None, today: date) -> tuple[date, date]:

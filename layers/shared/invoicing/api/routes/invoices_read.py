@@ -10,7 +10,7 @@ from invoicing.api.responses import invoice_response
 from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse
 from invoicing.bootstrap import from_environment
 from invoicing.services.documents import get_invoice
-from invoicing.services.reporting_periods import reported
+from invoicing.services.report_status import reported
 
 router = Router()
 
