@@ -28,7 +28,7 @@ from invoicing.domain.money import minor_unit, round_money
 from invoicing.domain.parts import Contract, Payment, PricedLine, VatAmount
 from invoicing.domain.reporting_calendar import Period, ReportKind, period_of
 from invoicing.domain.totals import allocate
-from invoicing.domain.vat import MENTIONS, VatCategory
+from invoicing.domain.vat import VatCategory, exemption
 
 # TLB1 goods and TPS1 services taxed in France, TNT1 what is not taxable in France (exports,
 # intra-EU supplies and distance sales taxed in the buyer's country, reverse charge, exemptions),
@@ -331,15 +331,10 @@ def reported_invoice(document: Document) -> ReportedInvoice:
                 vat_rate=group.rate,
                 base=group.base,
                 vat=group.amount,
-                exemption_code=MENTIONS[group.category][1] if group.category in MENTIONS else None,
-                exemption_reason=(
-                    MENTIONS[group.category][0]
-                    if group.category in MENTIONS
-                    else document.vat_exemption
-                    if group.category == "E"
-                    else None
-                ),
+                exemption_reason=reason,
+                exemption_code=code,
             )
             for group in groups
+            for reason, code in [exemption(group.category, document.vat_exemption)]
         ],
     )

@@ -39,3 +39,13 @@ MENTIONS: Final[dict[VatCategory, tuple[str, str]]] = {
 
 def default_category(rate: Decimal) -> VatCategory:
     return "S" if rate > 0 else "E"
+
+
+def exemption(category: VatCategory, mention: str | None) -> tuple[str | None, str | None]:
+    """A VAT group's exemption reason and its code (BT-120, BT-121): the law's mention for its
+    category, or for an exempt group the document's own mention (`Exonération` when it gives none)."""
+    if category in MENTIONS:
+        return MENTIONS[category]
+    if category == "E":
+        return mention or "Exonération", None
+    return None, None

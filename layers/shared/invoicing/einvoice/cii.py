@@ -17,7 +17,7 @@ from typing import Final
 from invoicing.domain.model import Document
 from invoicing.domain.money import round_money
 from invoicing.domain.parts import Address, ElectronicAddress, PricedLine
-from invoicing.domain.vat import MENTIONS, default_category
+from invoicing.domain.vat import default_category, exemption
 from invoicing.einvoice.french_rules import business_process, notes
 
 NAMESPACES: Final = {
@@ -229,14 +229,13 @@ def _vat_breakdown(settlement: ET.Element, document: Document) -> None:
         tax = _add(settlement, "ram:ApplicableTradeTax")
         _add(tax, "ram:CalculatedAmount", amount_text(vat.amount, currency))
         _add(tax, "ram:TypeCode", "VAT")
-        if vat.category in MENTIONS:
-            _add(tax, "ram:ExemptionReason", MENTIONS[vat.category][0])
-        elif vat.category == "E":
-            _add(tax, "ram:ExemptionReason", document.vat_exemption or "Exonération")
+        reason, code = exemption(vat.category, document.vat_exemption)
+        if reason is not None:
+            _add(tax, "ram:ExemptionReason", reason)
         _add(tax, "ram:BasisAmount", amount_text(vat.base, currency))
         _add(tax, "ram:CategoryCode", vat.category)
-        if vat.category in MENTIONS:
-            _add(tax, "ram:ExemptionReasonCode", MENTIONS[vat.category][1])
+        if code is not None:
+            _add(tax, "ram:ExemptionReasonCode", code)
         if vat.category == "S" and (due_type := _vat_due_date_type(document)) is not None:
             _add(tax, "ram:DueDateTypeCode", due_type)
         _add(tax, "ram:RateApplicablePercent", decimal_text(vat.rate))
