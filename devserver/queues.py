@@ -1,9 +1,13 @@
 """SQS event source mappings on this machine: a poller per mapping hands batches to the function as
-Lambda does (the same record shape), deletes what succeeded and leaves the reported failures to
-come back, so SQS's redrive policy moves a delivery that keeps failing to its dead-letter queue."""
+Lambda does (the same record shape), several at once as Lambda scales a queue's consumers out,
+deletes what succeeded and leaves the reported failures to come back, so SQS's redrive policy
+moves a delivery that keeps failing to its dead-letter queue. On a FIFO queue SQS itself (moto as
+AWS) hands out no message of a group that has one in flight: a group stays in order."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from devserver.lambdas import ACCOUNT_ID, FunctionPool, InvocationError
@@ -12,6 +16,7 @@ from devserver.resources import REGION
 
 IDLE_SECONDS = 0.25  # an idle queue asks again 4 times a second: each receive holds moto's one lock
 RETRY_AFTER_SECONDS = 1  # far shorter than the template's visibility timeout: local retries come fast
+BATCHES_AT_ONCE = 8  # per mapping: what two cores' worth of environments can use
 
 
 def sqs_event(queue_url: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -42,19 +47,30 @@ class QueuePoller(Poller):
         self._batch = min(batch_size, 10)
 
     def _run(self) -> None:
-        while not self._stopped.is_set():
-            # No long polling: moto holds its one lock for as long as a receive waits.
-            messages = self._sqs.receive_message(
-                QueueUrl=self._url,
-                MaxNumberOfMessages=self._batch,
-                WaitTimeSeconds=0,
-                AttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            ).get("Messages", [])
-            if messages:
-                self._deliver(messages)
-            else:
-                self._pause(IDLE_SECONDS)
+        slots = threading.BoundedSemaphore(BATCHES_AT_ONCE)
+        with ThreadPoolExecutor(BATCHES_AT_ONCE, thread_name_prefix=self._thread.name) as batches:
+            while not self._stopped.is_set():
+                if not slots.acquire(timeout=IDLE_SECONDS):
+                    continue
+                # No long polling: moto holds its one lock for as long as a receive waits.
+                messages = self._sqs.receive_message(
+                    QueueUrl=self._url,
+                    MaxNumberOfMessages=self._batch,
+                    WaitTimeSeconds=0,
+                    AttributeNames=["All"],
+                    MessageAttributeNames=["All"],
+                ).get("Messages", [])
+                if not messages:
+                    slots.release()
+                    self._pause(IDLE_SECONDS)
+                    continue
+                batches.submit(self._deliver_then_free, messages, slots)
+
+    def _deliver_then_free(self, messages: list[dict[str, Any]], slots: threading.BoundedSemaphore) -> None:
+        try:
+            self._deliver(messages)
+        finally:
+            slots.release()
 
     def _deliver(self, messages: list[dict[str, Any]]) -> None:
         try:

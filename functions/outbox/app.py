@@ -1,6 +1,7 @@
 """The outbox: the table's stream to the EventBridge bus (invoice.created, invoice.finalized,
-invoice.paid, credit_note.created). A record whose events fail is reported, and the stream hands it
-and what follows it over again: no committed change is skipped."""
+invoice.paid, credit_note.created, the e-invoices' statuses, webhook_delivery.failed). A record
+whose events fail is reported, and the stream hands it and what follows it over again: no
+committed change is skipped."""
 
 from typing import Any
 
@@ -10,9 +11,9 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from invoicing.adapters.dynamodb.stream import document_change
+from invoicing.adapters.dynamodb.stream import delivery_change, document_change
 from invoicing.bootstrap import from_environment
-from invoicing.services.outbox import publish_change
+from invoicing.services.outbox import publish_change, publish_delivery_change
 
 logger = Logger()
 tracer = Tracer()
@@ -23,9 +24,12 @@ from_environment()  # the environment is validated during INIT
 
 def publish_record(record: DynamoDBRecord) -> None:
     images = record.dynamodb
-    change = document_change(images.old_image, images.new_image) if images is not None else None
-    if change is not None:
+    if images is None:
+        return
+    if (change := document_change(images.old_image, images.new_image)) is not None:
         publish_change(from_environment(), change)
+    elif (delivered := delivery_change(images.old_image, images.new_image)) is not None:
+        publish_delivery_change(from_environment(), delivered)
 
 
 @logger.inject_lambda_context

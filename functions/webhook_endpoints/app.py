@@ -1,4 +1,4 @@
-"""Webhook endpoints: /v1/webhook-endpoints (create, list, delete)."""
+"""Webhook endpoints: /v1/webhook-endpoints (create, list, delete) and their deliveries (list, retry)."""
 
 from invoicing.api.handler import lambda_handler
 from invoicing.api.resolver import build_resolver

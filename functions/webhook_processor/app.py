@@ -1,8 +1,9 @@
-"""Deliveries from the queue to their invoices and credit notes (SQS FIFO, one group per tenant).
+"""Deliveries from the queue to their invoices and credit notes (SQS FIFO, one group per order).
 
-A failure fails the rest of its tenant's batch, which keeps its order, and not the other tenants';
-after three receipts SQS moves the delivery to the dead-letter queue, which
-`invoicing webhooks replay` empties back into the queue.
+A delivery that cannot make its document fails at once, listed with its reason and an event out;
+one that met a passing trouble is reported, comes back after the visibility timeout, and at its
+last receipt fails too, SQS moving it to the dead-letter queue (whose depth raises an alarm). A
+failure holds up the later deliveries of its own order only.
 """
 
 from typing import Any
@@ -18,6 +19,8 @@ from invoicing.adapters.sqs import queued_delivery
 from invoicing.bootstrap import from_environment
 from invoicing.services.shop_documents import process_delivery
 
+MAX_RECEIVES = 3  # the queue's redrive policy: its maxReceiveCount in the template
+
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
@@ -26,7 +29,8 @@ from_environment()  # the environment is validated during INIT
 
 
 def make_document(record: SQSRecord) -> None:
-    process_delivery(from_environment(), queued_delivery(record.body))
+    last_attempt = int(record.attributes.approximate_receive_count) >= MAX_RECEIVES
+    process_delivery(from_environment(), queued_delivery(record.body), last_attempt=last_attempt)
 
 
 @logger.inject_lambda_context

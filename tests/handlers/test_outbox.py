@@ -13,6 +13,8 @@ import pytest
 
 from invoicing.bootstrap import from_environment
 from tests.support.lambdas import REGION, Api, api_event, context, handler_module, sample_event
+from tests.support.shop_events import shopify_order
+from tests.support.webhooks import create_endpoint, deliver, process_queue
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 # moto answers stream calls only at the service's own host, not at an account-based endpoint.
@@ -131,4 +133,30 @@ def _payment(api: Api, invoice_id: str, amount: str) -> dict[str, Any]:
         tenant=api.tenant,
         invoice_id=invoice_id,
         body={"amount": amount, "date": "2026-11-21"},
+    )
+
+
+def test_a_delivery_that_fails_is_told_once_as_webhook_delivery_failed(api: Api, subscriber: str):
+    endpoint = create_endpoint(api, "shopify", "shpss_outbox_secret")
+    broken = shopify_order(4001, [("Tasse", 1, "9.90", "0.2", "0")], taxes_included=True) | {"currency": ""}
+    headers = {"X-Shopify-Topic": "orders/paid", "X-Shopify-Webhook-Id": "f-1"}
+    deliver(endpoint, broken, secret="shpss_outbox_secret", headers=headers)
+    process_queue(os.environ["WEBHOOK_QUEUE_URL"])
+    records = stream_records()
+    run_outbox(records)
+    run_outbox(records)  # handed over twice: the same event id
+    events = [event for event in received(subscriber) if event["detail-type"] == "webhook_delivery.failed"]
+    assert len(events) == 2
+    assert {event["detail"]["event_id"] for event in events} == {"shopify:f-1:webhook_delivery.failed:1"}
+    delivery = events[0]["detail"]["delivery"]
+    assert (
+        events[0]["detail"]["tenant_id"],
+        delivery["endpoint_id"],
+        delivery["topic"],
+        delivery["reason"],
+    ) == (
+        api.tenant,
+        endpoint["id"],
+        "orders/paid",
+        "currency: the event gives no currency",
     )

@@ -12,8 +12,9 @@ import boto3
 import pytest
 
 from invoicing.adapters.dynamodb.table import key, tenant_pk
+from invoicing.cli import main
 from invoicing.shops.signatures import sign_stripe
-from tests.support.lambdas import Api, api_event
+from tests.support.lambdas import Api, Response, api_event
 from tests.support.shop_events import (
     shopify_order,
     shopify_refund,
@@ -245,18 +246,134 @@ def test_the_woocommerce_ping_is_answered_and_recorded_nowhere(api: Api):
     assert queued() == 0
 
 
-def test_an_unreadable_delivery_fails_and_stays_queued_for_the_dead_letters(api: Api):
+def deliveries_of(api: Api, endpoint_id: str, **query: str) -> Response:
+    event = api_event("list_webhook_deliveries", tenant=api.tenant, query=query or {"limit": "20"})
+    event["pathParameters"] = {"endpoint_id": endpoint_id}
+    event["path"] = f"/v1/webhook-endpoints/{endpoint_id}/deliveries"
+    return api.call("webhook_endpoints", event)
+
+
+def retry(api: Api, endpoint_id: str, delivery_id: str) -> Response:
+    event = api_event("retry_webhook_delivery", tenant=api.tenant)
+    event["pathParameters"] = {"endpoint_id": endpoint_id, "delivery_id": delivery_id}
+    event["path"] = f"/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/retry"
+    return api.call("webhook_endpoints", event)
+
+
+def test_a_delivery_that_cannot_be_invoiced_fails_with_its_reason_and_holds_up_no_later_order(api: Api):
     endpoint = create_endpoint(api, "shopify", SECRET)
-    broken = ORDER | {"line_items": []}
+    headers = {"X-Shopify-Topic": "orders/paid"}
+    deliver(
+        endpoint, ORDER | {"line_items": []}, secret=SECRET, headers=headers | {"X-Shopify-Webhook-Id": "x-1"}
+    )
+    later = shopify_order(1002, [("Bol", 1, "12.00", "0.2", "0")], taxes_included=True)
+    deliver(endpoint, later, secret=SECRET, headers=headers | {"X-Shopify-Webhook-Id": "d-2"})
+    assert process_queue(queue_url()) == []  # nothing left to retry: the bad one failed at once
+    listed = deliveries_of(api, endpoint["id"]).json()
+    assert [
+        (entry["id"], entry["topic"], entry["status"], entry["reason"], entry["attempts"])
+        for entry in listed["data"]
+    ] == [
+        ("d-2", "orders/paid", "invoiced", None, 1),
+        ("x-1", "orders/paid", "failed", "line_items: the order has no line_items", 1),
+    ]
+    (invoice,) = invoices(api)
+    assert (invoice["id"], invoice["status"]) == (listed["data"][0]["document_id"], "paid")
+
+
+def test_a_failed_delivery_is_retried_on_request_and_only_a_failed_one(api: Api):
+    endpoint = create_endpoint(api, "shopify", SECRET)
+    headers = {"X-Shopify-Topic": "orders/paid"}
+    deliver(
+        endpoint, ORDER | {"line_items": []}, secret=SECRET, headers=headers | {"X-Shopify-Webhook-Id": "x-1"}
+    )
+    deliver(endpoint, ORDER, secret=SECRET, headers=headers | {"X-Shopify-Webhook-Id": "d-1"})
+    process_queue(queue_url())
+    retried = retry(api, endpoint["id"], "x-1")
+    assert (retried.status, retried.json()["status"], retried.json()["attempts"]) == (202, "queued", 1)
+    assert queued() == 1
+    process_queue(queue_url())
+    (failed,) = [entry for entry in deliveries_of(api, endpoint["id"]).json()["data"] if entry["id"] == "x-1"]
+    assert (failed["status"], failed["attempts"]) == ("failed", 2)
+    invoiced = retry(api, endpoint["id"], "d-1")
+    assert (invoiced.status, invoiced.json()["error"]["code"]) == (409, "delivery_not_failed")
+    assert retry(api, endpoint["id"], "nope").status == 404
+    assert deliveries_of(api, "we_" + "0" * 32).status == 404
+    assert deliveries_of(api, endpoint["id"], cursor="forged").status == 422
+
+
+def test_an_endpoints_deliveries_come_a_page_at_a_time_newest_first(api: Api):
+    endpoint = create_endpoint(api, "shopify", SECRET)
+    for number in range(3):
+        order = shopify_order(3000 + number, [("Bol", 1, "12.00", "0.2", "0")], taxes_included=True)
+        deliver(
+            endpoint,
+            order,
+            secret=SECRET,
+            headers={"X-Shopify-Topic": "orders/paid", "X-Shopify-Webhook-Id": f"p-{number}"},
+        )
+    first = deliveries_of(api, endpoint["id"], limit="2").json()
+    rest = deliveries_of(api, endpoint["id"], limit="2", cursor=first["next_cursor"]).json()
+    assert (first["has_more"], rest["has_more"], rest["next_cursor"]) == (True, False, None)
+    assert [entry["id"] for entry in first["data"] + rest["data"]] == ["p-2", "p-1", "p-0"]
+    assert {entry["status"] for entry in first["data"] + rest["data"]} == {"queued"}
+
+
+def test_a_refund_before_its_order_waits_aside_and_is_credited_once_the_order_is_invoiced(api: Api):
+    endpoint = create_endpoint(api, "shopify", SECRET)
+    refund = shopify_refund(ORDER["id"], 929361465, "10.00")
     deliver(
         endpoint,
-        broken,
+        refund,
         secret=SECRET,
-        headers={"X-Shopify-Topic": "orders/paid", "X-Shopify-Webhook-Id": "x-1"},
+        headers={"X-Shopify-Topic": "refunds/create", "X-Shopify-Webhook-Id": "r-early"},
     )
-    assert len(process_queue(queue_url())) == 1
-    item = boto3.client("dynamodb").get_item(
-        TableName=os.environ["TABLE_NAME"], Key=key(tenant_pk(api.tenant), "DELIVERY#shopify#x-1")
-    )["Item"]
-    assert item["status"]["S"] == "failed"
-    assert "line_items" in item["outcome"]["S"]
+    assert process_queue(queue_url()) == []  # consumed, not retried: it holds its order's group up no longer
+    (waiting,) = deliveries_of(api, endpoint["id"]).json()["data"]
+    assert (waiting["status"], waiting["reason"]) == (
+        "queued",
+        "the refunded order has not been invoiced here yet: credited as soon as it is",
+    )
+    deliver(
+        endpoint,
+        ORDER,
+        secret=SECRET,
+        headers={"X-Shopify-Topic": "orders/paid", "X-Shopify-Webhook-Id": "o-late"},
+    )
+    process_queue(queue_url())  # the order, then the refund it queued again
+    statuses = {entry["id"]: entry["status"] for entry in deliveries_of(api, endpoint["id"]).json()["data"]}
+    assert statuses == {"r-early": "invoiced", "o-late": "invoiced"}
+    (note,) = [entry for entry in api.list().json()["data"] if entry["type"] == "credit_note"]
+    assert note["total_incl_tax"] == "10.00"
+
+
+def test_dead_letters_go_back_to_the_queue_with_their_group_and_are_invoiced(
+    api: Api, aws: dict[str, str], capsys: pytest.CaptureFixture[str]
+):
+    endpoint = create_endpoint(api, "shopify", SECRET)
+    deliver(
+        endpoint,
+        ORDER,
+        secret=SECRET,
+        headers={"X-Shopify-Topic": "orders/paid", "X-Shopify-Webhook-Id": "o-dead"},
+    )
+    sqs, dead_letters = boto3.client("sqs"), aws["WebhookDeadLetterQueue"]
+    # What SQS's redrive does after the last receipt of a delivery that met a passing trouble.
+    (message,) = sqs.receive_message(QueueUrl=queue_url(), AttributeNames=["All"])["Messages"]
+    group = message["Attributes"]["MessageGroupId"]
+    sqs.send_message(
+        QueueUrl=dead_letters,
+        MessageBody=message["Body"],
+        MessageGroupId=group,
+        MessageDeduplicationId="dead",
+    )
+    sqs.delete_message(QueueUrl=queue_url(), ReceiptHandle=message["ReceiptHandle"])
+    assert main(["webhooks", "replay", "--queue", queue_url(), "--dead-letter-queue", dead_letters]) == 0
+    assert json.loads(capsys.readouterr().out) == {"replayed": 1}
+    (replayed,) = sqs.receive_message(QueueUrl=queue_url(), AttributeNames=["All"], VisibilityTimeout=0)[
+        "Messages"
+    ]
+    assert replayed["Attributes"]["MessageGroupId"] == group  # still in its order's group
+    process_queue(queue_url())
+    (invoice,) = invoices(api)
+    assert invoice["status"] == "paid"

@@ -3,15 +3,11 @@ Lambda's event source mapping would, so invoices appear a moment after the 200."
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.support.http import Client
+from tests.support.http import Client, wait_for
 from tests.support.shop_events import shopify_order, shopify_refund
 from tests.support.shop_http import documents_when, endpoint_for, post_delivery
 
@@ -33,35 +29,44 @@ def test_the_same_delivery_20_times_10_at_once_makes_one_paid_invoice(client: Cl
     assert len(client.request("GET", "/v1/invoices").json()["data"]) == 1
 
 
-def test_a_refund_before_its_order_waits_in_the_dead_letters_then_replays(client: Client, stack):
-    endpoint = endpoint_for(client)
-    order = shopify_order(5002, [("Lampe", 1, "59.90", "0.2", "0")], taxes_included=True)
-    assert post_delivery(endpoint, shopify_refund(5002, 88, "10.00"), "refunds/create", "early-refund") == 200
-    dead = stack.moto.client("sqs")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:  # three failed receipts, then SQS's redrive
-        attributes = dead.get_queue_attributes(
-            QueueUrl=stack.resources["WebhookDeadLetterQueue"], AttributeNames=["ApproximateNumberOfMessages"]
-        )["Attributes"]
-        if int(attributes["ApproximateNumberOfMessages"]) == 1:
-            break
-        time.sleep(0.3)
-    else:
-        raise AssertionError("the refund never reached the dead-letter queue")
-    assert post_delivery(endpoint, order, "orders/paid", "late-order") == 200
-    documents_when(client, lambda docs: any(d["status"] == "paid" for d in docs))
+def deliveries(client: Client, endpoint: dict[str, object]) -> dict[str, dict[str, object]]:
+    listed = client.request("GET", f"/v1/webhook-endpoints/{endpoint['id']}/deliveries").json()["data"]
+    return {entry["id"]: entry for entry in listed}
 
-    replay = subprocess.run(
-        [sys.executable, "-m", "invoicing.cli", "webhooks", "replay"],
-        env={**os.environ, **stack.client_environment()},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
+
+def test_a_poison_delivery_fails_with_its_reason_while_the_next_order_is_invoiced(client: Client):
+    endpoint = endpoint_for(client)
+    poison = shopify_order(5010, [("Tasse", 1, "9.90", "0.2", "0")], taxes_included=True) | {
+        "currency": "EURO"
+    }
+    assert post_delivery(endpoint, poison, "orders/paid", "poison-1") == 200
+    following = shopify_order(5011, [("Lampe", 1, "59.90", "0.2", "0")], taxes_included=True)
+    assert post_delivery(endpoint, following, "orders/paid", "next-1") == 200
+    (invoice,) = documents_when(client, lambda docs: any(d["status"] == "paid" for d in docs))
+    assert invoice["total_incl_tax"] == "59.90"
+    failed = wait_for(
+        lambda: (entry := deliveries(client, endpoint)["poison-1"])["status"] == "failed" and entry
     )
-    assert json.loads(replay.stdout) == {"replayed": 1}
+    assert (failed["reason"], failed["attempts"], failed["document_id"]) == (
+        "currency: 'EURO' is not a currency code (ISO 4217, such as EUR)",
+        1,
+        None,
+    )
+    assert deliveries(client, endpoint)["next-1"]["document_id"] == invoice["id"]
+
+
+def test_a_paid_then_refunded_order_is_processed_in_that_order(client: Client):
+    endpoint = endpoint_for(client)
+    order = shopify_order(5012, [("Lampe", 1, "59.90", "0.2", "0")], taxes_included=True)
+    assert post_delivery(endpoint, order, "orders/paid", "paid-1") == 200
+    assert post_delivery(endpoint, shopify_refund(5012, 89, "10.00"), "refunds/create", "refund-1") == 200
     documents = documents_when(client, lambda docs: any(d["type"] == "credit_note" for d in docs))
     assert sorted((d["type"], d["total_incl_tax"]) for d in documents) == [
         ("credit_note", "10.00"),
         ("invoice", "59.90"),
     ]
+    refund = wait_for(
+        lambda: (entry := deliveries(client, endpoint)["refund-1"])["status"] != "queued" and entry
+    )
+    # Straight after its order: it never had to wait for it, nor to be tried twice.
+    assert (refund["status"], refund["attempts"], refund["reason"]) == ("invoiced", 1, None)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from invoicing.domain.e_invoicing import StatusEntry
-from invoicing.domain.events import DocumentEvent
+from invoicing.domain.events import Event
 from invoicing.domain.fec import LedgerDocument, ledger_document
 from invoicing.domain.kinds import Resource, Series
 from invoicing.domain.lifecycle import with_entries
@@ -53,6 +53,8 @@ from invoicing.services.ports import (
     ConditionFailed,
     Contention,
     Delivery,
+    DeliveryPage,
+    DeliveryRecord,
     DeliveryStatus,
     Disposition,
     DocumentSummary,
@@ -461,8 +463,6 @@ class FakeWebhooks:
     def __init__(self, store: FakeStore) -> None:
         self._store = store
         self.endpoints_by_id: dict[str, SealedEndpoint] = {}
-        self.deliveries: dict[tuple[str, str, str], Delivery] = {}
-        self.outcomes: dict[tuple[str, str, str], str | None] = {}
 
     def put_endpoint(self, tenant_id: str, endpoint: WebhookEndpoint, sealed_secret: str) -> None:
         self.endpoints_by_id[endpoint.id] = SealedEndpoint(tenant_id, endpoint, sealed_secret)
@@ -480,14 +480,54 @@ class FakeWebhooks:
             raise ConditionFailed
         del self.endpoints_by_id[endpoint_id]
 
+    def order_document(self, tenant_id: str, keys: tuple[str, ...]) -> str | None:
+        for order_key in keys:
+            found = self._store.reservations.get((tenant_id, f"ORDER#{order_key}"))
+            if found is not None:
+                return found
+        return None
+
+
+class FakeDeliveryRecords:
+    """Deliveries as received, and their records: what became of each."""
+
+    def __init__(self) -> None:
+        self.received: dict[tuple[str, str, str], Delivery] = {}
+        self.records: dict[tuple[str, str, str], DeliveryRecord] = {}
+        self.waiting: dict[tuple[str, str, str], QueuedDelivery] = {}
+        self._lock = threading.Lock()
+
     def record_delivery(self, tenant_id: str, delivery: Delivery) -> None:
         key = (tenant_id, delivery.provider, delivery.delivery_id)
-        if key in self.deliveries:
-            raise AlreadyExists
-        self.deliveries[key] = delivery
+        with self._lock:
+            if key in self.received:
+                raise AlreadyExists
+            self.received[key] = delivery
+            self.records[key] = DeliveryRecord(
+                delivery.provider,
+                delivery.delivery_id,
+                delivery.endpoint_id,
+                delivery.topic,
+                delivery.received_at,
+                "queued",
+                0,
+            )
 
     def delivery(self, tenant_id: str, provider: Provider, delivery_id: str) -> Delivery | None:
-        return self.deliveries.get((tenant_id, provider, delivery_id))
+        return self.received.get((tenant_id, provider, delivery_id))
+
+    def record(self, tenant_id: str, delivery_id: str) -> DeliveryRecord:
+        (found,) = [
+            record for key, record in self.records.items() if key[0] == tenant_id and key[2] == delivery_id
+        ]
+        return found
+
+    def start_attempt(self, tenant_id: str, delivery: Delivery) -> DeliveryRecord:
+        key = (tenant_id, delivery.provider, delivery.delivery_id)
+        with self._lock:
+            record = self.records[key]
+            self.records[key] = record._replace(attempts=record.attempts + 1)
+            return self.records[key]
 
     def mark_delivery(
         self,
@@ -496,18 +536,52 @@ class FakeWebhooks:
         status: DeliveryStatus,
         *,
         document_id: str | None = None,
-        error: str | None = None,
+        reason: str | None = None,
     ) -> None:
         key = (tenant_id, delivery.provider, delivery.delivery_id)
-        self.deliveries[key] = delivery._replace(status=status, document_id=document_id)
-        self.outcomes[key] = error
+        with self._lock:
+            self.records[key] = self.records[key]._replace(
+                status=status, document_id=document_id, reason=reason
+            )
 
-    def order_document(self, tenant_id: str, keys: tuple[str, ...]) -> str | None:
-        for order_key in keys:
-            found = self._store.reservations.get((tenant_id, f"ORDER#{order_key}"))
-            if found is not None:
-                return found
-        return None
+    def requeue(self, tenant_id: str, delivery: Delivery) -> DeliveryRecord:
+        key = (tenant_id, delivery.provider, delivery.delivery_id)
+        with self._lock:
+            if self.records[key].status != "failed":
+                raise ConditionFailed
+            self.records[key] = self.records[key]._replace(status="queued", reason="retry requested")
+            return self.records[key]
+
+    def deliveries(self, tenant_id: str, endpoint_id: str, *, limit: int, after: str | None) -> DeliveryPage:
+        def position(record: DeliveryRecord) -> str:
+            return f"{record.received_at.isoformat()}#{record.delivery_id}"
+
+        mine = sorted(
+            (
+                r
+                for (tenant, _, _), r in self.records.items()
+                if tenant == tenant_id and r.endpoint_id == endpoint_id
+            ),
+            key=position,
+            reverse=True,
+        )
+        if after is not None:
+            mine = [record for record in mine if position(record) < after]
+        page = mine[:limit]
+        return DeliveryPage(page, position(page[-1]) if len(mine) > limit else None)
+
+    def wait_for_order(self, tenant_id: str, queued: QueuedDelivery) -> None:
+        self.waiting[(tenant_id, queued.order_key, queued.delivery_id)] = queued
+
+    def waiting_for(self, tenant_id: str, order_keys: tuple[str, ...]) -> list[QueuedDelivery]:
+        return [
+            queued
+            for (tenant, key, _), queued in self.waiting.items()
+            if tenant == tenant_id and key in order_keys
+        ]
+
+    def stop_waiting(self, tenant_id: str, queued: QueuedDelivery) -> None:
+        self.waiting.pop((tenant_id, queued.order_key, queued.delivery_id), None)
 
 
 @dataclass(frozen=True)
@@ -554,9 +628,9 @@ class FakeQueue:
 
 class FakeEvents:
     def __init__(self) -> None:
-        self.published: list[DocumentEvent] = []
+        self.published: list[Event] = []
 
-    def publish(self, events: list[DocumentEvent]) -> None:
+    def publish(self, events: Sequence[Event]) -> None:
         self.published.extend(events)
 
 
@@ -617,6 +691,7 @@ class FakeDependencies:
         self.customers = FakeCustomers()
         self.tenants = FakeTenants()
         self.webhooks = FakeWebhooks(self.store)
+        self.delivery_records = FakeDeliveryRecords()
         self.files = FakeFiles()
         self.deliveries = FakeQueue()
         self.events = FakeEvents()

@@ -63,13 +63,13 @@ def deliver(
 
 
 def process_queue(queue_url: str) -> list[str]:
-    """Hand every queued delivery to the processor, 10 at a time as its event source mapping does;
-    the ids of the messages it reported failed (left in the queue)."""
+    """Hand every queued delivery to the processor, one at a time as its event source mapping does
+    (BatchSize 1); the ids of the messages it reported failed (left in the queue)."""
     sqs = boto3.client("sqs")
     failed: list[str] = []
     while True:
         messages = sqs.receive_message(
-            QueueUrl=queue_url, MaxNumberOfMessages=10, AttributeNames=["All"], VisibilityTimeout=0
+            QueueUrl=queue_url, MaxNumberOfMessages=1, AttributeNames=["All"], VisibilityTimeout=0
         ).get("Messages", [])
         messages = [m for m in messages if m["MessageId"] not in failed]
         if not messages:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
     from invoicing.adapters.dynamodb.customers import CustomerTable
+    from invoicing.adapters.dynamodb.deliveries import DeliveryTable
     from invoicing.adapters.dynamodb.documents import DocumentTable
     from invoicing.adapters.dynamodb.e_reporting import ReportTable
     from invoicing.adapters.dynamodb.listing import DocumentListing
@@ -133,6 +134,12 @@ class AwsDependencies:
         from invoicing.adapters.dynamodb.webhooks import WebhookTable  # noqa: PLC0415
 
         return WebhookTable(self._clients.dynamodb(), self._table)
+
+    @cached_property
+    def delivery_records(self) -> DeliveryTable:
+        from invoicing.adapters.dynamodb.deliveries import DeliveryTable  # noqa: PLC0415
+
+        return DeliveryTable(self._clients.dynamodb(), self._table)
 
     def unit_of_work(self, tenant_id: str) -> DynamoUnitOfWork:
         from invoicing.adapters.dynamodb.unit_of_work import DynamoUnitOfWork  # noqa: PLC0415

@@ -75,6 +75,8 @@ def test_every_route_of_the_template_is_served_by_a_function_it_declares():
         ("POST", "/v1/webhook-endpoints"),
         ("GET", "/v1/webhook-endpoints"),
         ("DELETE", "/v1/webhook-endpoints/{endpoint_id}"),
+        ("GET", "/v1/webhook-endpoints/{endpoint_id}/deliveries"),
+        ("POST", "/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/retry"),
         ("POST", "/v1/webhooks/{provider}/{endpoint_id}"),
         ("PUT", "/v1/e-invoicing/platform"),
         ("GET", "/v1/e-invoicing/platform"),

@@ -1,11 +1,12 @@
-"""Document events onto the tenant-facing EventBridge bus."""
+"""Document and delivery events onto the tenant-facing EventBridge bus."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from invoicing.domain.events import DocumentEvent
+from invoicing.domain.events import Event
 
 if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
@@ -23,7 +24,7 @@ class EventBus:
         self._client = client
         self._bus = bus_name
 
-    def publish(self, events: list[DocumentEvent]) -> None:
+    def publish(self, events: Sequence[Event]) -> None:
         for start in range(0, len(events), MAX_ENTRIES):
             batch = events[start : start + MAX_ENTRIES]
             response = self._client.put_events(

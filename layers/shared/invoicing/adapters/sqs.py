@@ -1,5 +1,7 @@
-"""The SQS FIFO queues. Deliveries: one message group per tenant, so a tenant's deliveries are
-invoiced one after the other, in the order they came, while tenants proceed side by side. Platform
+"""The SQS FIFO queues. Deliveries: one message group per order of a tenant, so the deliveries of
+one order (paid, then refunded) are processed in the order they came, while different orders, of
+one tenant or many, go side by side and a failing one holds up no other; the numbering serializes
+only itself (its lease). Platform
 tasks: one group per document (or flow heard), so a document's deposit goes before its statuses and
 one document waiting on its platform holds up no other."""
 
@@ -17,14 +19,28 @@ if TYPE_CHECKING:
 
 def message_body(delivery: QueuedDelivery) -> str:
     return json.dumps(
-        {"tenant_id": delivery.tenant_id, "provider": delivery.provider, "delivery_id": delivery.delivery_id}
+        {
+            "tenant_id": delivery.tenant_id,
+            "provider": delivery.provider,
+            "delivery_id": delivery.delivery_id,
+            "order_key": delivery.order_key,
+        }
     )
 
 
 def queued_delivery(body: str) -> QueuedDelivery:
     """The delivery a message of the queue names, as the processor receives it."""
     values = json.loads(body)
-    return QueuedDelivery(values["tenant_id"], values["provider"], values["delivery_id"])
+    return QueuedDelivery(
+        values["tenant_id"], values["provider"], values["delivery_id"], values.get("order_key", "")
+    )
+
+
+def message_group(delivery: QueuedDelivery) -> str:
+    """The tenant and a digest of its order: an order's key may hold any character a shop puts in
+    an id, a group id only some, and 128 at most."""
+    order = hashlib.sha256(delivery.order_key.encode()).hexdigest()[:32]
+    return f"{delivery.tenant_id[:64]}#{order}"
 
 
 class SqsDeliveryQueue:
@@ -33,12 +49,15 @@ class SqsDeliveryQueue:
         self._url = queue_url
 
     def send(self, delivery: QueuedDelivery) -> None:
-        """Deduplicated by SQS for five minutes on top of the delivery record's own check."""
-        dedup = hashlib.sha256(f"{delivery.tenant_id}|{delivery.provider}|{delivery.delivery_id}".encode())
+        """Deduplicated by SQS for five minutes on top of the delivery record's own check; a retry
+        or a release (`resend`) is a send of its own."""
+        dedup = hashlib.sha256(
+            f"{delivery.tenant_id}|{delivery.provider}|{delivery.delivery_id}|{delivery.resend}".encode()
+        )
         self._client.send_message(
             QueueUrl=self._url,
             MessageBody=message_body(delivery),
-            MessageGroupId=delivery.tenant_id,
+            MessageGroupId=message_group(delivery),
             MessageDeduplicationId=dedup.hexdigest(),
         )
 

@@ -127,6 +127,30 @@ class WebhookEndpointList(BaseModel):
     data: list[WebhookEndpointResponse]
 
 
+class WebhookDelivery(BaseModel):
+    id: str = Field(
+        description="The shop's own id of the delivery (Stripe's event id, Shopify's "
+        "X-Shopify-Webhook-Id, WooCommerce's X-WC-Webhook-Delivery-ID)."
+    )
+    received_at: datetime
+    topic: str | None = Field(description="The event's type as the shop names it (`orders/paid`...).")
+    status: Literal["queued", "invoiced", "duplicate", "ignored", "failed"] = Field(
+        description="`queued`: waiting to be (or being) processed; `invoiced`: its document is made; "
+        "`duplicate`: another delivery had made its order's document already; `ignored`: an event "
+        "that makes no document; `failed`: it cannot make its document as it stands (see `reason`): "
+        "fix the cause, then retry it."
+    )
+    reason: str | None = Field(description="Why it failed, or why it waits.")
+    document_id: str | None = Field(description="The invoice or credit note it made, or had made.")
+    attempts: int = Field(ge=0, description="How many times it was processed.")
+
+
+class WebhookDeliveryList(BaseModel):
+    data: list[WebhookDelivery]
+    has_more: bool
+    next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null on the last.")
+
+
 class DeliveryReceipt(BaseModel):
     received: Literal[True] = True
     duplicate: bool

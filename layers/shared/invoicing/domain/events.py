@@ -26,6 +26,7 @@ EventType = Literal[
     "e_invoice.approved",
     "e_invoice.disputed",
     "e_invoice.collected",
+    "webhook_delivery.failed",
 ]
 # What a stream image keeps of a document besides its summary: its e-invoice's lifecycle statuses,
 # and what e-reporting follows (the flow of a reported document, its payments' total).
@@ -100,3 +101,38 @@ def events_of_change(
             DocumentEvent(cast("EventType", f"e_invoice.{lifecycle_status}"), tenant_id, summary, entry)
         )
     return events
+
+
+# What a `webhook_delivery.failed` event tells of the delivery.
+DELIVERY_FIELDS = ("provider", "delivery_id", "endpoint_id", "topic", "received_at", "attempts", "reason")
+
+
+@dataclass(frozen=True)
+class DeliveryEvent:
+    """A shop's delivery that could not make its document: the merchant fixes the cause, then
+    retries it."""
+
+    type: EventType
+    tenant_id: str
+    delivery: dict[str, Any]
+
+    @property
+    def event_id(self) -> str:
+        delivery = self.delivery
+        return f"{delivery['provider']}:{delivery['delivery_id']}:{self.type}:{delivery['attempts']}"
+
+    def detail(self) -> dict[str, Any]:
+        return {"event_id": self.event_id, "tenant_id": self.tenant_id, "delivery": self.delivery}
+
+
+Event = DocumentEvent | DeliveryEvent
+
+
+def events_of_delivery(
+    tenant_id: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
+) -> list[DeliveryEvent]:
+    """`webhook_delivery.failed` when a delivery's record turns failed; nothing otherwise."""
+    if new is None or new.get("status") != "failed" or (old or {}).get("status") == "failed":
+        return []
+    delivery = {name: new.get(name) for name in DELIVERY_FIELDS}
+    return [DeliveryEvent("webhook_delivery.failed", tenant_id, delivery)]

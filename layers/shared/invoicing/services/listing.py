@@ -30,12 +30,13 @@ def encode_cursor(position: str) -> str:
     return base64.urlsafe_b64encode(position.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> str:
+def decode_cursor(cursor: str, shape: re.Pattern[str] = _POSITION) -> str:
+    """The page position a cursor this API gave holds; refused unless it has the position's shape."""
     try:
         position = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         position = ""
-    if not _POSITION.match(position):
+    if not shape.match(position):
         raise InvalidDocument(
             "not a cursor this API gave: pass next_cursor back as it came", field="query.cursor"
         )

@@ -5,8 +5,8 @@ by the stream."""
 
 from __future__ import annotations
 
-from invoicing.domain.events import events_of_change, new_statuses
-from invoicing.services.ports import Dependencies, DocumentChange, PlatformTask
+from invoicing.domain.events import events_of_change, events_of_delivery, new_statuses
+from invoicing.services.ports import DeliveryChange, Dependencies, DocumentChange, PlatformTask
 
 
 def publish_change(deps: Dependencies, change: DocumentChange) -> int:
@@ -17,6 +17,14 @@ def publish_change(deps: Dependencies, change: DocumentChange) -> int:
         deps.events.publish(events)
     for task in tasks_of_change(change):
         deps.platform_tasks.send(task)
+    return len(events)
+
+
+def publish_delivery_change(deps: Dependencies, change: DeliveryChange) -> int:
+    """Tell a tenant's systems of a delivery that failed (safe to repeat); how many events."""
+    events = events_of_delivery(change.tenant_id, change.old, change.new)
+    if events:
+        deps.events.publish(events)
     return len(events)
 
 

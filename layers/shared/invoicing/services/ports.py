@@ -9,7 +9,7 @@ case turns that into the domain's answer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, Protocol, TypeVar
@@ -19,7 +19,7 @@ from invoicing.domain.model import AnyDocument, Document, Quote, Status
 
 if TYPE_CHECKING:
     from invoicing.domain.e_invoicing import ReceivedStatus, StatusEntry
-    from invoicing.domain.events import DocumentEvent
+    from invoicing.domain.events import Event
     from invoicing.domain.fec import LedgerDocument
     from invoicing.domain.kinds import DocumentType, Resource, Series
     from invoicing.domain.numbering import CounterState
@@ -36,7 +36,10 @@ FlowSyntax = DepositSyntax | Literal["CDAR", "FRR"]
 AckStatus = Literal["Pending", "Ok", "Error"]
 PlatformTaskKind = Literal["deposit", "send_status", "hear_flow", "transmit"]
 Disposition = Literal["inline", "attachment"]
-DeliveryStatus = Literal["received", "processed", "ignored", "failed"]
+# queued: waiting for (or being) processed; invoiced: its document made; duplicate: its order (or
+# refund) had been made into a document by another delivery; ignored: an event that makes none;
+# failed: it cannot make its document as it stands (`reason` says why), retried only on request.
+DeliveryStatus = Literal["queued", "invoiced", "duplicate", "ignored", "failed"]
 
 
 # Records ---------------------------------------------------------------------------------------
@@ -105,7 +108,7 @@ class SealedEndpoint(NamedTuple):
 
 
 class Delivery(NamedTuple):
-    """A shop's delivery as it was received, then what became of it."""
+    """A shop's delivery as it was received, kept word for word."""
 
     provider: Provider
     delivery_id: str
@@ -113,8 +116,26 @@ class Delivery(NamedTuple):
     topic: str | None
     body: bytes
     received_at: datetime
+    order_key: str  # the order it is about: a shop's deliveries of one order are processed in turn
+
+
+class DeliveryRecord(NamedTuple):
+    """What became of a delivery, as its endpoint lists it."""
+
+    provider: Provider
+    delivery_id: str
+    endpoint_id: str
+    topic: str | None
+    received_at: datetime
     status: DeliveryStatus
+    attempts: int
+    reason: str | None = None
     document_id: str | None = None
+
+
+class DeliveryPage(NamedTuple):
+    records: list[DeliveryRecord]
+    next_position: str | None  # where the next page starts; None on the last
 
 
 class QueuedDelivery(NamedTuple):
@@ -123,6 +144,16 @@ class QueuedDelivery(NamedTuple):
     tenant_id: str
     provider: Provider
     delivery_id: str
+    order_key: str  # one order's deliveries stay in order; different orders go side by side
+    resend: str = ""  # a later send of the same delivery (a retry, a release): not a duplicate
+
+
+class DeliveryChange(NamedTuple):
+    """A committed change to a delivery's record as a stream reports it."""
+
+    tenant_id: str
+    old: Mapping[str, Any] | None
+    new: Mapping[str, Any] | None
 
 
 class DocumentChange(NamedTuple):
@@ -312,11 +343,23 @@ class Webhooks(Protocol):
         """ConditionFailed when the tenant has no such endpoint."""
         ...
 
+    def order_document(self, tenant_id: str, keys: tuple[str, ...]) -> str | None:
+        """The document an order or refund became, found under any of the ids the shop names it by."""
+        ...
+
+
+class DeliveryRecords(Protocol):
+    """Each delivery a shop made, word for word, and what became of it."""
+
     def record_delivery(self, tenant_id: str, delivery: Delivery) -> None:
-        """AlreadyExists when the delivery was recorded before."""
+        """Keep it, `queued`; AlreadyExists when the delivery was recorded before."""
         ...
 
     def delivery(self, tenant_id: str, provider: Provider, delivery_id: str) -> Delivery | None: ...
+
+    def start_attempt(self, tenant_id: str, delivery: Delivery) -> DeliveryRecord:
+        """Count one more attempt at the delivery, and tell what became of it so far."""
+        ...
 
     def mark_delivery(
         self,
@@ -325,11 +368,28 @@ class Webhooks(Protocol):
         status: DeliveryStatus,
         *,
         document_id: str | None = None,
-        error: str | None = None,
+        reason: str | None = None,
     ) -> None: ...
 
-    def order_document(self, tenant_id: str, keys: tuple[str, ...]) -> str | None:
-        """The document an order or refund became, found under any of the ids the shop names it by."""
+    def requeue(self, tenant_id: str, delivery: Delivery) -> DeliveryRecord:
+        """Make a failed delivery `queued` again; ConditionFailed when it has not failed."""
+        ...
+
+    def deliveries(self, tenant_id: str, endpoint_id: str, *, limit: int, after: str | None) -> DeliveryPage:
+        """An endpoint's deliveries, newest first, from `after` (a page's `next_position`)."""
+        ...
+
+    def wait_for_order(self, tenant_id: str, queued: QueuedDelivery) -> None:
+        """Keep a delivery aside, under its order's key, until a document is made of the order (a
+        refund that came before its order)."""
+        ...
+
+    def waiting_for(self, tenant_id: str, order_keys: tuple[str, ...]) -> list[QueuedDelivery]:
+        """The deliveries kept aside for an order known by any of these keys, each once."""
+        ...
+
+    def stop_waiting(self, tenant_id: str, queued: QueuedDelivery) -> None:
+        """The delivery is queued again: no longer kept aside."""
         ...
 
 
@@ -359,7 +419,7 @@ class DeliveryQueue(Protocol):
 
 
 class EventPublisher(Protocol):
-    def publish(self, events: list[DocumentEvent]) -> None: ...
+    def publish(self, events: Sequence[Event]) -> None: ...
 
 
 class Secrets(Protocol):
@@ -477,6 +537,11 @@ class ShopEvents(Protocol):
         """The order or refund it tells of; None for an event that makes no document."""
         ...
 
+    def order_key(self, provider: Provider, topic: str | None, body: bytes) -> str | None:
+        """The order a signed delivery is about (a refund's, the refunded order), read cheaply and
+        never refused: None when the body does not say."""
+        ...
+
 
 class Dependencies(Protocol):
     """Every port a use case may reach for, as the composition root builds them."""
@@ -495,6 +560,8 @@ class Dependencies(Protocol):
     def webhooks(self) -> Webhooks: ...
     @property
     def files(self) -> Files: ...
+    @property
+    def delivery_records(self) -> DeliveryRecords: ...
     @property
     def deliveries(self) -> DeliveryQueue: ...
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from invoicing.domain.money import minor_unit, round_money
+from invoicing.domain.money import is_currency, minor_unit, round_money
 from invoicing.domain.webhooks.orders import UnreadableEvent
 
 # Rates tried, in this order, when a shop gives only amounts (Stripe): France's, then the EU's usual.
@@ -71,3 +71,15 @@ def infer_rate(taxable: Decimal, tax: Decimal, currency: str) -> Decimal:
         if round_money(taxable * rate / 100, currency) == tax:
             return rate
     return (tax * 100 / taxable).quantize(Decimal("0.01"))
+
+
+def currency_of(value: object, field_name: str) -> str:
+    """The ISO 4217 code a shop wrote (in either case); refused, saying which, when it is not one."""
+    if value is None or value == "":
+        raise UnreadableEvent("the event gives no currency", field=field_name)
+    code = str(value).strip().upper()
+    if not is_currency(code):
+        raise UnreadableEvent(
+            f"{str(value)[:20]!r} is not a currency code (ISO 4217, such as EUR)", field=field_name
+        )
+    return code

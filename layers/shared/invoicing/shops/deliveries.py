@@ -61,14 +61,32 @@ class ShopDeliveries:
 
     def read(self, provider: Provider, topic: str | None, body: bytes) -> ShopOrder | ShopRefund | None:
         """The order or refund the delivery tells of; None for an event that makes no document."""
-        try:
-            event: Any = json.loads(body, parse_float=Decimal, parse_int=Decimal)
-        except ValueError:
-            raise UnreadableEvent("the delivery is not JSON", field="body") from None
-        if not isinstance(event, dict):
-            raise UnreadableEvent("the delivery is not a JSON object", field="body")
+        event = _event(body)
         if provider == "stripe":
             return stripe.read_event(event)
         if provider == "shopify":
             return shopify.read_event(topic, event)
         return woocommerce.read_event(topic, event)
+
+    def order_key(self, provider: Provider, topic: str | None, body: bytes) -> str | None:
+        """The order the delivery is about, as the order's (or refund's) first key names it."""
+        try:
+            event = _event(body)
+        except UnreadableEvent:
+            return None
+        if provider == "stripe":
+            return stripe.order_key(event)
+        if provider == "shopify":
+            return shopify.order_key(topic, event)
+        return woocommerce.order_key(event)
+
+
+def _event(body: bytes) -> dict[str, Any]:
+    """The delivery's JSON object, numbers as Decimal: no float touches an amount (or an id)."""
+    try:
+        event: Any = json.loads(body, parse_float=Decimal, parse_int=Decimal)
+    except ValueError:
+        raise UnreadableEvent("the delivery is not JSON", field="body") from None
+    if not isinstance(event, dict):
+        raise UnreadableEvent("the delivery is not a JSON object", field="body")
+    return event

@@ -7,20 +7,13 @@ off it. Shipping lines are invoiced as lines of their own.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, ShopRefund, UnreadableEvent
-from invoicing.shops.amounts import decimal_of
+from invoicing.shops.amounts import currency_of, decimal_of
 from invoicing.shops.customers import Buyer, ShopAddress, shop_customer
-
-
-def _day(value: object, field: str) -> date:
-    try:
-        return datetime.fromisoformat(str(value)).date()
-    except ValueError:
-        raise UnreadableEvent(f"{field} is not a date", field=field) from None
+from invoicing.shops.dates import first_day
 
 
 def _line(item: dict[str, Any], where: str, *, shipping: bool) -> OrderLine:
@@ -71,9 +64,7 @@ def paid_order(order: dict[str, Any]) -> ShopOrder:
         _line(item, f"shipping_lines[{n}]", shipping=True)
         for n, item in enumerate(order.get("shipping_lines") or [])
     ]
-    currency = str(order.get("currency") or "").upper()
-    if len(currency) != 3:
-        raise UnreadableEvent("no currency", field="currency")
+    currency = currency_of(order.get("currency"), "currency")
     buyer = _customer(order)
     return ShopOrder(
         provider="shopify",
@@ -85,7 +76,7 @@ def paid_order(order: dict[str, Any]) -> ShopOrder:
         lines=tuple(line for line in lines if line.amount != 0 or line.quantity != 0),
         prices_include_tax=bool(order.get("taxes_included")),
         paid=decimal_of(order.get("total_price"), "total_price"),
-        paid_on=_day(order.get("processed_at") or order.get("created_at"), "processed_at"),
+        paid_on=first_day(order.get("processed_at"), order.get("created_at")),
     )
 
 
@@ -95,20 +86,26 @@ def created_refund(refund: dict[str, Any]) -> ShopRefund:
         for transaction in refund.get("transactions") or []
         if transaction.get("kind") == "refund" and transaction.get("status", "success") == "success"
     ]
-    currency = next(
-        (str(t.get("currency")).upper() for t in refund.get("transactions") or [] if t.get("currency")), ""
-    )
-    if not refunded or len(currency) != 3:
+    if not refunded:
         raise UnreadableEvent("the refund has no successful refund transaction", field="transactions")
+    currency = currency_of(
+        next((t.get("currency") for t in refund.get("transactions") or [] if t.get("currency")), None),
+        "transactions.currency",
+    )
     return ShopRefund(
         provider="shopify",
         key=f"shopify:refund:{refund.get('id')}",
         order_keys=(f"shopify:order:{refund.get('order_id')}",),
         currency=currency,
         amount=sum(refunded, Decimal(0)),
-        refunded_on=_day(refund.get("processed_at") or refund.get("created_at"), "created_at"),
+        refunded_on=first_day(refund.get("processed_at"), refund.get("created_at")),
         reason=str(refund.get("note") or "Remboursement")[:200],
     )
+
+
+def order_key(topic: str | None, body: dict[str, Any]) -> str | None:
+    order_id = body.get("order_id") if topic == "refunds/create" else body.get("id")
+    return f"shopify:order:{order_id}" if isinstance(order_id, int | str | Decimal) and order_id else None
 
 
 def read_event(topic: str | None, body: dict[str, Any]) -> ShopOrder | ShopRefund | None:

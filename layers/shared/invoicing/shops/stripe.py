@@ -8,13 +8,13 @@ PaymentIntent make one invoice here.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, ShopRefund, UnreadableEvent
-from invoicing.shops.amounts import decimal_of, from_minor, infer_rate
+from invoicing.shops.amounts import currency_of, decimal_of, from_minor, infer_rate
 from invoicing.shops.customers import Buyer, ShopAddress, shop_customer
+from invoicing.shops.dates import first_day
 
 
 def _object(event: dict[str, Any]) -> dict[str, Any]:
@@ -23,19 +23,6 @@ def _object(event: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(found, dict):
         raise UnreadableEvent("the event has no data.object", field="data.object")
     return found
-
-
-def _day(timestamp: object) -> date:
-    if isinstance(timestamp, int | Decimal) and not isinstance(timestamp, bool):
-        return datetime.fromtimestamp(int(timestamp), UTC).date()
-    raise UnreadableEvent("the event has no creation time", field="created")
-
-
-def _currency(obj: dict[str, Any]) -> str:
-    currency = obj.get("currency")
-    if not isinstance(currency, str) or len(currency) != 3:
-        raise UnreadableEvent("no currency", field="data.object.currency")
-    return currency.upper()
 
 
 def _customer(name: object, email: object, address: object, tax_ids: object) -> Buyer:
@@ -61,6 +48,23 @@ def _customer(name: object, email: object, address: object, tax_ids: object) -> 
 
 def _keys(*ids: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f"stripe:{value}" for value in ids if isinstance(value, str) and value))
+
+
+def order_keys(kind: object, obj: dict[str, Any]) -> tuple[str, ...]:
+    """Every id Stripe names the order of an event by, its PaymentIntent first: an invoice, its
+    checkout session and the charge refunded later all name it."""
+    if kind == "invoice.paid":
+        return _keys(_payment_intent(obj), obj.get("id"), obj.get("charge"))
+    if kind in {"checkout.session.completed", "charge.refunded"}:
+        return _keys(obj.get("payment_intent"), obj.get("invoice"), obj.get("id"))
+    return ()
+
+
+def order_key(event: dict[str, Any]) -> str | None:
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    keys = order_keys(event.get("type"), obj) if isinstance(obj, dict) else ()
+    return keys[0] if keys else None
 
 
 def _invoice_line(line: dict[str, Any], currency: str, position: int) -> OrderLine:
@@ -90,11 +94,11 @@ def _payment_intent(invoice: dict[str, Any]) -> object:
 
 def paid_invoice(event: dict[str, Any]) -> ShopOrder:
     invoice = _object(event)
-    currency = _currency(invoice)
+    currency = currency_of(invoice.get("currency"), "data.object.currency")
     lines = invoice.get("lines", {}).get("data") if isinstance(invoice.get("lines"), dict) else None
     if not lines:
         raise UnreadableEvent("the invoice has no lines", field="data.object.lines")
-    paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or event.get("created")
+    paid_at = (invoice.get("status_transitions") or {}).get("paid_at")
     buyer = _customer(
         invoice.get("customer_name"),
         invoice.get("customer_email"),
@@ -103,7 +107,7 @@ def paid_invoice(event: dict[str, Any]) -> ShopOrder:
     )
     return ShopOrder(
         provider="stripe",
-        keys=_keys(_payment_intent(invoice), invoice.get("id"), invoice.get("charge")),
+        keys=order_keys("invoice.paid", invoice),
         reference=str(invoice.get("number") or invoice.get("id")),
         currency=currency,
         customer=buyer.customer,
@@ -111,7 +115,7 @@ def paid_invoice(event: dict[str, Any]) -> ShopOrder:
         lines=tuple(_invoice_line(line, currency, n) for n, line in enumerate(lines)),
         prices_include_tax=False,
         paid=from_minor(invoice.get("amount_paid"), currency, "data.object.amount_paid"),
-        paid_on=_day(paid_at),
+        paid_on=first_day(paid_at, event.get("created")),
     )
 
 
@@ -149,14 +153,14 @@ def completed_checkout(event: dict[str, Any]) -> ShopOrder | None:
     session = _object(event)
     if session.get("payment_status") != "paid":
         return None
-    currency = _currency(session)
+    currency = currency_of(session.get("currency"), "data.object.currency")
     details = session.get("customer_details") or {}
     buyer = _customer(
         details.get("name"), details.get("email"), details.get("address"), details.get("tax_ids")
     )
     return ShopOrder(
         provider="stripe",
-        keys=_keys(session.get("payment_intent"), session.get("invoice"), session.get("id")),
+        keys=order_keys("checkout.session.completed", session),
         reference=str(session.get("id")),
         currency=currency,
         customer=buyer.customer,
@@ -164,14 +168,14 @@ def completed_checkout(event: dict[str, Any]) -> ShopOrder | None:
         lines=_session_lines(session, currency),
         prices_include_tax=False,
         paid=from_minor(session.get("amount_total"), currency, "data.object.amount_total"),
-        paid_on=_day(event.get("created")),
+        paid_on=first_day(event.get("created")),
     )
 
 
 def refunded_charge(event: dict[str, Any]) -> ShopRefund:
     """The newest refund of the charge: Stripe sends the charge with every refund made so far."""
     charge = _object(event)
-    currency = _currency(charge)
+    currency = currency_of(charge.get("currency"), "data.object.currency")
     refunds = (charge.get("refunds") or {}).get("data") or []
     latest = max(refunds, key=lambda refund: refund.get("created") or 0, default=None)
     if not isinstance(latest, dict) or not latest.get("id"):
@@ -180,19 +184,19 @@ def refunded_charge(event: dict[str, Any]) -> ShopRefund:
         return ShopRefund(
             provider="stripe",
             key=f"stripe:{charge.get('id')}:refunded:{refunded}",
-            order_keys=_keys(charge.get("payment_intent"), charge.get("invoice"), charge.get("id")),
+            order_keys=order_keys("charge.refunded", charge),
             currency=currency,
             amount=refunded,
-            refunded_on=_day(event.get("created")),
+            refunded_on=first_day(event.get("created")),
             cumulative=True,
         )
     return ShopRefund(
         provider="stripe",
         key=f"stripe:{latest['id']}",
-        order_keys=_keys(charge.get("payment_intent"), charge.get("invoice"), charge.get("id")),
+        order_keys=order_keys("charge.refunded", charge),
         currency=currency,
         amount=from_minor(latest.get("amount"), currency, "data.object.refunds.data.amount"),
-        refunded_on=_day(latest.get("created") or event.get("created")),
+        refunded_on=first_day(latest.get("created"), event.get("created")),
         reason=str(latest.get("reason") or "Remboursement")[:200],
     )
 

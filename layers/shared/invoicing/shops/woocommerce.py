@@ -7,13 +7,13 @@ Line, shipping and fee totals are decimal strings after discounts and before tax
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, UnreadableEvent
-from invoicing.shops.amounts import decimal_of, infer_rate
+from invoicing.shops.amounts import currency_of, decimal_of, infer_rate
 from invoicing.shops.customers import Buyer, ShopAddress, shop_customer
+from invoicing.shops.dates import first_day
 
 PAID_STATUSES = frozenset({"processing", "completed"})
 
@@ -59,20 +59,10 @@ def _customer(order: dict[str, Any]) -> Buyer:
     )
 
 
-def _paid_on(order: dict[str, Any]) -> date:
-    value = order.get("date_paid_gmt") or order.get("date_paid") or order.get("date_created_gmt")
-    try:
-        return datetime.fromisoformat(str(value)).date()
-    except ValueError:
-        raise UnreadableEvent("the order has no payment date", field="date_paid_gmt") from None
-
-
 def paid_order(order: dict[str, Any]) -> ShopOrder | None:
     if order.get("status") not in PAID_STATUSES:
         return None
-    currency = str(order.get("currency") or "").upper()
-    if len(currency) != 3:
-        raise UnreadableEvent("no currency", field="currency")
+    currency = currency_of(order.get("currency"), "currency")
     rates = _rates(order)
     lines = [
         _line(item, f"line_items[{n}]", rates, currency, item.get("name") or "Article")
@@ -105,8 +95,18 @@ def paid_order(order: dict[str, Any]) -> ShopOrder | None:
         lines=tuple(lines),
         prices_include_tax=False,  # the REST shape gives totals before tax whatever the shop displays
         paid=decimal_of(order.get("total"), "total"),
-        paid_on=_paid_on(order),
+        paid_on=first_day(
+            order.get("date_paid_gmt"),
+            order.get("date_paid"),
+            order.get("date_created_gmt"),
+            order.get("date_created"),
+        ),
     )
+
+
+def order_key(body: dict[str, Any]) -> str | None:
+    order_id = body.get("id")
+    return f"woocommerce:order:{order_id}" if isinstance(order_id, int | str | Decimal) and order_id else None
 
 
 def read_event(topic: str | None, body: dict[str, Any]) -> ShopOrder | None:

@@ -1,18 +1,14 @@
-"""Webhook endpoints, deliveries and the orders they invoiced, in the single table.
+"""Webhook endpoints and the orders their deliveries invoiced, in the single table.
 
 pk `WEBHOOK#<endpoint>`, sk `ENDPOINT`: the endpoint as a delivery finds it (no tenant in the
     URL): its tenant, provider, settings and sealed secret
 pk `TENANT#<id>`, sk `ENDPOINT#<endpoint>`: the same endpoint as its tenant lists it, without secret
-pk `TENANT#<id>`, sk `DELIVERY#<provider>#<delivery id>`: a delivery as received (raw body,
-    compressed), then its outcome; written once, so a repeated delivery is known at once
 pk `TENANT#<id>`, sk `ORDER#<provider key>`: the document an order (or refund) became, under each
     id the shop may name it by
 """
 
 from __future__ import annotations
 
-import zlib
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -20,12 +16,10 @@ from botocore.exceptions import ClientError
 from invoicing.adapters.aws import error_code
 from invoicing.adapters.dynamodb.table import from_item, key, order_sk, tenant_pk, to_item
 from invoicing.domain.webhooks.endpoints import WebhookEndpoint
-from invoicing.services.ports import AlreadyExists, ConditionFailed, Delivery, DeliveryStatus, SealedEndpoint
+from invoicing.services.ports import ConditionFailed, SealedEndpoint
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-    from invoicing.domain.webhooks.orders import Provider
 
 # A tenant lists its endpoints in one Query page.
 MAX_ENDPOINTS_READ = 100
@@ -109,67 +103,6 @@ class WebhookTable:
             if error_code(error) != "TransactionCanceledException":
                 raise
             raise ConditionFailed from None
-
-    def record_delivery(self, tenant_id: str, delivery: Delivery) -> None:
-        """Keep the delivery as received; AlreadyExists when it was received before (a repeat)."""
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=key(tenant_pk(tenant_id), f"DELIVERY#{delivery.provider}#{delivery.delivery_id}")
-                | to_item(
-                    {
-                        "endpoint_id": delivery.endpoint_id,
-                        "topic": delivery.topic,
-                        "body": zlib.compress(delivery.body, level=6),
-                        "received_at": delivery.received_at.isoformat(),
-                        "status": "received",
-                    }
-                ),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
-        except ClientError as error:
-            if error_code(error) != "ConditionalCheckFailedException":
-                raise
-            raise AlreadyExists from None
-
-    def delivery(self, tenant_id: str, provider: Provider, delivery_id: str) -> Delivery | None:
-        item = self._client.get_item(
-            TableName=self._table,
-            Key=key(tenant_pk(tenant_id), f"DELIVERY#{provider}#{delivery_id}"),
-            ConsistentRead=True,
-        ).get("Item")
-        if item is None:
-            return None
-        values = from_item(item)
-        return Delivery(
-            provider=provider,
-            delivery_id=delivery_id,
-            endpoint_id=values["endpoint_id"],
-            topic=values.get("topic"),
-            body=zlib.decompress(bytes(values["body"])),
-            received_at=datetime.fromisoformat(values["received_at"]),
-            status=values["status"],
-            document_id=values.get("document_id"),
-        )
-
-    def mark_delivery(
-        self,
-        tenant_id: str,
-        delivery: Delivery,
-        status: DeliveryStatus,
-        *,
-        document_id: str | None = None,
-        error: str | None = None,
-    ) -> None:
-        self._client.update_item(
-            TableName=self._table,
-            Key=key(tenant_pk(tenant_id), f"DELIVERY#{delivery.provider}#{delivery.delivery_id}"),
-            UpdateExpression="SET #status = :status, document_id = :document, outcome = :outcome",
-            ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues=to_item(
-                {":status": status, ":document": document_id or "", ":outcome": error or ""}
-            ),
-        )
 
     def order_document(self, tenant_id: str, keys: tuple[str, ...]) -> str | None:
         """The document an order or refund already became, found under any of its keys."""

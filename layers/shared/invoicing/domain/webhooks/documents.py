@@ -4,9 +4,9 @@ Lines keep the shop's quantities; VAT is computed per rate on the summed bases a
 invoice (EN 16931 BR-CO-17). With prices that include tax, each rate's base is the one whose VAT
 brings it back to that rate's tax-included sum, spread over the rate's lines by largest remainder:
 the invoice then comes to what was charged. Only when no such base exists (the VAT of the base a
-cent below is a cent short, of the next a cent over) does the difference show as the invoice's
-rounding amount (BT-114), never hidden in a price; an order whose lines are further from what was
-charged is refused rather than invoiced wrong.
+cent below is a cent short, of the next a cent over) does the difference, a cent a rate, show as
+the invoice's rounding amount (BT-114), never hidden in a price; an order whose lines are further
+from what was charged is refused rather than invoiced wrong.
 """
 
 from __future__ import annotations
@@ -26,16 +26,23 @@ from invoicing.domain.webhooks.orders import OrderLine, ShopOrder, ShopRefund, U
 _PRICE_PLACES = Decimal("0.000001")
 
 
-def exact_base(gross: Decimal, rate: Decimal, currency: str) -> Decimal | None:
-    """The base whose VAT at `rate`, rounded as every invoice rounds it, adds up to `gross` to the
-    cent; None when none does."""
+def _total(base: Decimal, rate: Decimal, currency: str) -> Decimal:
+    return base + round_money(percent_of(base, rate), currency)
+
+
+def nearest_base(gross: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """The base whose VAT at `rate`, rounded as every invoice rounds it, comes closest to `gross`:
+    to the cent when one does, a cent off at most otherwise."""
     unit = minor_unit(currency)
     estimate = round_money(gross * 100 / (100 + rate), currency)
-    for step in (0, -1, 1):
-        base = estimate + step * unit
-        if base + round_money(percent_of(base, rate), currency) == gross:
-            return base
-    return None
+    candidates = (estimate, estimate - unit, estimate + unit)
+    return min(candidates, key=lambda base: abs(_total(base, rate, currency) - gross))
+
+
+def exact_base(gross: Decimal, rate: Decimal, currency: str) -> Decimal | None:
+    """The base whose VAT adds up to `gross` to the cent; None when none does."""
+    base = nearest_base(gross, rate, currency)
+    return base if _total(base, rate, currency) == gross else None
 
 
 def _line_net(line: OrderLine, currency: str) -> Decimal:
@@ -46,8 +53,9 @@ def _line_net(line: OrderLine, currency: str) -> Decimal:
 
 
 def order_nets(order: ShopOrder) -> list[Decimal]:
-    """Each line's net: the shop's amount when its prices exclude tax; else each rate's exact base
-    spread over its lines in proportion to their tax-included amounts, to the cent."""
+    """Each line's net: the shop's amount when its prices exclude tax; else each rate's nearest base
+    (its exact one where it exists) spread over its lines in proportion to their tax-included
+    amounts, to the cent."""
     lines = order.lines
     if not order.prices_include_tax:
         return [line.amount for line in lines]
@@ -56,9 +64,9 @@ def order_nets(order: ShopOrder) -> list[Decimal]:
         indexes = [n for n, line in enumerate(lines) if line.vat_rate == rate]
         weights = [lines[n].amount for n in indexes]
         gross = sum(weights, Decimal(0))
-        base = exact_base(gross, rate, order.currency)
-        if base is None or gross <= 0 or any(weight < 0 for weight in weights):
+        if gross <= 0 or any(weight < 0 for weight in weights):
             continue  # the lines' own nets, and a rounding amount
+        base = nearest_base(gross, rate, order.currency)
         for n, share in zip(indexes, allocate(base, weights, minor_unit(order.currency)), strict=True):
             nets[n] = share
     return nets

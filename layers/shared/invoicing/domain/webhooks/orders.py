@@ -19,7 +19,7 @@ PROVIDERS: tuple[Provider, ...] = ("stripe", "shopify", "woocommerce")
 
 
 class UnreadableEvent(InvalidDocument):
-    """The event is signed but lacks what an invoice needs: it goes to the dead-letter queue."""
+    """The event is signed but lacks what an invoice needs: its delivery fails, saying what."""
 
     code = "unreadable_event"
 
@@ -46,7 +46,7 @@ class ShopOrder:
     lines: tuple[OrderLine, ...]
     prices_include_tax: bool
     paid: Decimal  # what the customer paid, tax included
-    paid_on: date
+    paid_on: date | None  # None when the shop gave no date: the delivery's day, then
     method: PaymentMethod = "card"
     # What the shop said of its buyer that the invoice could not take (an email that does not
     # validate...), kept word for word in the document's metadata.
@@ -60,7 +60,7 @@ class ShopRefund:
     order_keys: tuple[str, ...]  # the ids of the order it refunds, any of which we may know
     currency: str
     amount: Decimal  # refunded, tax included
-    refunded_on: date
+    refunded_on: date | None  # None when the shop gave no date: the delivery's day, then
     reason: str = "Remboursement"
     lines: tuple[OrderLine, ...] = field(default_factory=tuple)
     cumulative: bool = False  # `amount` is all refunded on the order so far, not this refund alone
