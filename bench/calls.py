@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -23,9 +24,12 @@ from tests.support.lambdas import (
     sample_event,
     use_moto_environment,
 )
+from tests.support.shop_events import shopify_order
+from tests.support.webhooks import create_endpoint, deliver, process_queue
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
 QUOTE = json.loads(sample_event("create_quote")["body"])
+SHOP_SECRET = "shpss_bench_calls_secret"
 ORIGINAL = base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()
 
 
@@ -70,6 +74,23 @@ def _quote_operations(api: Api) -> list[tuple[str, Callable[[], object]]]:
     ]
 
 
+def _shop_operations(api: Api) -> list[tuple[str, Callable[[], object]]]:
+    """A Shopify order as the shop delivers it, then as the processor makes it a paid invoice."""
+    endpoint = create_endpoint(api, "shopify", SHOP_SECRET)
+    order = shopify_order(7001, [("Tasse", 2, "14.90", "0.2", "0")], taxes_included=True)
+    headers = {"X-Shopify-Topic": "orders/paid", "X-Shopify-Webhook-Id": "calls-1"}
+    return [
+        (
+            "receive a shop delivery (signed, recorded, queued)",
+            lambda: deliver(endpoint, order, secret=SHOP_SECRET, headers=headers),
+        ),
+        (
+            "make it a paid invoice (the queue's processor)",
+            lambda: process_queue(os.environ["WEBHOOK_QUEUE_URL"]),
+        ),
+    ]
+
+
 def _describe(calls: Counter[str]) -> str:
     return ", ".join(f"{name.split('.')[1]} {count}" for name, count in sorted(calls.items()))
 
@@ -105,6 +126,7 @@ def measure() -> list[tuple[str, str, str, str]]:
             ),
         ]
         operations += _quote_operations(api)
+        operations += _shop_operations(api)
         for name, action in operations:
             with counting_aws_calls() as calls:
                 action()

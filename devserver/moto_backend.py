@@ -8,22 +8,23 @@ retried with its ClientRequestToken is answered as DynamoDB answers it (Idempote
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import io
 import json
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from moto.dynamodb.models.table import StreamShard
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from devserver.moto_costs import moto_at_dynamodb_costs
 from devserver.resources import REGION, create_resources
 from devserver.template import Template
 
@@ -105,30 +106,9 @@ class _QuietHandler(WSGIRequestHandler):
         """moto's traffic is the functions' business: the gateway logs the requests that matter."""
 
 
-def _copy_stream_shard(shard: StreamShard, memo: dict[int, Any]) -> StreamShard:
-    """A table's stream shard, copied one level deep.
-
-    moto deep-copies the whole table for each item of a TransactWriteItems, to restore it if the
-    transaction is cancelled; with a stream on, that copy includes every stream record ever written,
-    so each transaction slowed with the table's history (a burst of 100 webhook invoices ran 3 times
-    slower after a few hundred writes). Records never change once written: copying the list of them,
-    not each one, keeps the restore exact (a cancelled transaction's records are dropped with it).
-    """
-    copied = copy.copy(shard)
-    memo[id(shard)] = copied
-    copied.table = copy.deepcopy(shard.table, memo)
-    copied.items = list(shard.items)
-    return copied
-
-
-def copy_stream_shards_shallowly() -> None:
-    """moto's transactions, in this interpreter, copy a table's stream records by reference."""
-    StreamShard.__deepcopy__ = _copy_stream_shard  # type: ignore[attr-defined]
-
-
 def _serve(host: str, port: int, ready: Connection) -> None:
     """The moto process: its own interpreter, so its work never waits on the gateway's GIL."""
-    copy_stream_shards_shallowly()
+    moto_at_dynamodb_costs()
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(host, port, serialized(app), threaded=True, request_handler=_QuietHandler)
     ready.send(server.server_port)
@@ -152,6 +132,11 @@ class MotoBackend:
             self.stop()
             raise RuntimeError("moto's server did not start")
         self.endpoint = f"http://{self._host}:{self._ready.recv()}"
+
+    def cpu_seconds(self) -> float:
+        """The CPU time moto's process has used so far (Linux): what `make bench` weighs its load by."""
+        fields = Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self._process.terminate()

@@ -14,7 +14,7 @@ import pytest
 from invoicing.adapters.dynamodb.table import key, tenant_pk
 from invoicing.cli import main
 from invoicing.shops.signatures import sign_stripe
-from tests.support.lambdas import Api, Response, api_event
+from tests.support.lambdas import TEMPLATE, Api, Response, api_event, handler_module
 from tests.support.shop_events import (
     shopify_order,
     shopify_refund,
@@ -377,3 +377,19 @@ def test_dead_letters_go_back_to_the_queue_with_their_group_and_are_invoiced(
     process_queue(queue_url())
     (invoice,) = invoices(api)
     assert invoice["status"] == "paid"
+
+
+def test_the_processor_knows_its_last_receipt_and_the_dead_letters_raise_an_alarm():
+    queue = TEMPLATE.resources["WebhookQueue"]["Properties"]
+    processor = handler_module("webhook_processor")
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == processor.MAX_RECEIVES
+    (alarm,) = TEMPLATE.of_type("AWS::CloudWatch::Alarm").values()
+    dimension = alarm["Properties"]["Dimensions"][0]["Value"]
+    assert (dimension, alarm["Properties"]["Threshold"]) == (
+        {"Fn::GetAtt": ["WebhookDeadLetterQueue", "QueueName"]},
+        1,
+    )
+    mapping = TEMPLATE.resources["WebhookProcessorFunction"]["Properties"]["Events"]["Deliveries"][
+        "Properties"
+    ]
+    assert mapping["BatchSize"] == 1  # one delivery an invocation: the orders of a burst go side by side

@@ -27,7 +27,7 @@ import boto3
 from moto import mock_aws
 
 from devserver.lambdas import LambdaContext
-from devserver.moto_backend import copy_stream_shards_shallowly
+from devserver.moto_costs import moto_at_dynamodb_costs
 from devserver.resources import REGION, create_resources
 from devserver.template import Template
 from invoicing.adapters import aws as clients
@@ -61,7 +61,7 @@ def use_moto_environment() -> None:
 def moto_resources() -> Iterator[dict[str, str]]:
     """The template's resources in moto's mock, named as the functions' environment says, for as long
     as the context lasts; the functions' adapters are made afresh for them."""
-    copy_stream_shards_shallowly()  # as the local stack's moto: a transaction's cost stays flat
+    moto_at_dynamodb_costs()  # as the local stack's moto: a transaction's cost stays flat
     with mock_aws():
         names = create_resources(TEMPLATE, boto3.client, prefix=PREFIX)
         os.environ["WEBHOOK_KEY_ID"] = names["WebhookSecretsKey"]
