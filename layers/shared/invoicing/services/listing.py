@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +11,7 @@ from typing import Any
 from invoicing.domain.errors import InvalidDocument
 from invoicing.domain.kinds import KINDS, Resource
 from invoicing.domain.money import round_money
+from invoicing.services.cursors import decode_cursor, encode_cursor
 from invoicing.services.identifiers import tenant_today
 from invoicing.services.ports import Dependencies, DocumentSummary, ListFilters
 
@@ -24,23 +23,6 @@ class ListingPage:
     summaries: list[dict[str, Any]]
     next_cursor: str | None
     read_units: Decimal
-
-
-def encode_cursor(position: str) -> str:
-    return base64.urlsafe_b64encode(position.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, shape: re.Pattern[str] = _POSITION) -> str:
-    """The page position a cursor this API gave holds; refused unless it has the position's shape."""
-    try:
-        position = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        position = ""
-    if not shape.match(position):
-        raise InvalidDocument(
-            "not a cursor this API gave: pass next_cursor back as it came", field="query.cursor"
-        )
-    return position
 
 
 def list_documents(
@@ -66,7 +48,7 @@ def list_documents(
         return ListingPage([_summary(found, today)] if found else [], None, Decimal(0))
     if overdue:
         filters = filters._replace(overdue_on=today)
-    after = decode_cursor(cursor) if cursor else None
+    after = decode_cursor(cursor, _POSITION) if cursor else None
     page = deps.listing.page(tenant_id, filters, resource=resource, after=after, limit=limit)
     next_cursor = encode_cursor(page.next_position) if page.next_position else None
     return ListingPage([_summary(item, today) for item in page.summaries], next_cursor, page.read_units)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from invoicing.domain.errors import NotFound, StateConflict
 from invoicing.domain.webhooks.endpoints import EndpointSettings, WebhookEndpoint
 from invoicing.domain.webhooks.orders import PROVIDERS
+from invoicing.services.cursors import decode_cursor, encode_cursor
 from invoicing.services.identifiers import utc_now
-from invoicing.services.listing import decode_cursor, encode_cursor
 from invoicing.services.ports import (
     AlreadyExists,
     ConditionFailed,
@@ -79,6 +79,7 @@ def receive(
         return Received(ping=True)
     secret = deps.secrets.open(found.sealed_secret, tenant_id=found.tenant_id, endpoint_id=endpoint_id)
     delivery_id, topic = deps.shops.verified(shop, secret, body, headers, now=time.time())
+    # An event that names no order is an order of its own.
     order_key = deps.shops.order_key(shop, topic, body) or f"{shop}:delivery:{delivery_id}"
     delivery = Delivery(shop, delivery_id, endpoint_id, topic, body, utc_now(), order_key)
     try:

@@ -44,7 +44,8 @@ def _log_prefix(endpoint_id: str) -> str:
     return f"{LOG}{endpoint_id}#"
 
 
-def _position(delivery: Delivery) -> str:
+def _position(delivery: Delivery | DeliveryRecord) -> str:
+    """Where a delivery stands in its endpoint's list, newest last: the page position too."""
     return f"{delivery.received_at.isoformat()}#{delivery.delivery_id}"
 
 
@@ -138,7 +139,7 @@ class DeliveryTable:
             topic=values.get("topic"),
             body=zlib.decompress(bytes(values["body"])),
             received_at=datetime.fromisoformat(values["received_at"]),
-            order_key=values.get("order_key") or f"{provider}:delivery:{delivery_id}",
+            order_key=values["order_key"],
         )
 
     def start_attempt(self, tenant_id: str, delivery: Delivery) -> DeliveryRecord:
@@ -196,7 +197,7 @@ class DeliveryTable:
         items = self._client.query(**query).get("Items", [])
         records = [_record(from_item(item)) for item in items[:limit]]
         last = records[-1] if len(items) > limit else None
-        return DeliveryPage(records, f"{last.received_at.isoformat()}#{last.delivery_id}" if last else None)
+        return DeliveryPage(records, _position(last) if last else None)
 
     def wait_for_order(self, tenant_id: str, queued: QueuedDelivery) -> None:
         self._client.put_item(
