@@ -22,7 +22,10 @@ from typing import Any
 from devserver.template import Function
 
 ACCOUNT_ID = "123456789012"
-MAX_ENVIRONMENTS_PER_FUNCTION = 24
+# Lambda starts an environment for every concurrent request; here they share this machine's cores,
+# and past a few per core more environments only take turns on the CPU while their cold starts and
+# retries crowd out the ones doing the work. A request beyond the cap waits for an idle environment.
+MAX_ENVIRONMENTS_PER_FUNCTION = 2 * (os.cpu_count() or 1) + 2
 
 
 class InvocationError(Exception):

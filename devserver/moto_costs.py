@@ -9,7 +9,9 @@ transaction keeps a copy of just the items it touches and the length of the tabl
 cancelled one puts those back and drops the stream records it wrote: the same outcome, exactly.
 
 A Query on the table (not an index) ran through every item of the table, sorted, to keep those of
-its partition; here it reads the partition alone, and sorts it as before: the same results.
+its partition, and then weighed every item of the partition before looking at its sort key: an
+empty `begins_with` on a tenant of 1,200 items took 48 ms. Here it reads the items of its partition
+within its key condition alone, and moto sorts, pages and filters them as before: the same results.
 """
 
 from __future__ import annotations
@@ -96,18 +98,30 @@ def _transacting_only_its_items(transact: _Transact) -> _Transact:
     return transact_write_items
 
 
-# The partition a Query of this thread reads, while it runs: (table, hash key).
+# What a Query of this thread reads, while it runs: (table, hash key, sort key condition or None).
 _querying = threading.local()
+_Reading = tuple[Table, DynamoType, tuple[str, list[DynamoType]] | None]
 
 
 def _partition_first(all_items: _AllItems) -> _AllItems:
     @functools.wraps(all_items)
     def items(table: Table) -> list[Item]:
-        reading = getattr(_querying, "partition", None)
+        reading: _Reading | None = getattr(_querying, "partition", None)
         if reading is None or reading[0] is not table:
             return all_items(table)
-        partition = table.items.get(reading[1], {})
-        return list(partition.values()) if table.range_key_attr else [partition]
+        _, hash_key, condition = reading
+        partition = table.items.get(hash_key, {})
+        if not table.range_key_attr:
+            return [partition]  # type: ignore[list-item]  # a table without range key: the item itself
+        if condition is None:
+            return list(partition.values())
+        comparison, values = condition
+        if comparison == "BEGINS_WITH" and values[0].type == "S":
+            prefix = values[0].value  # the single table's usual Query, on plain strings
+            return [
+                item for key, item in partition.items() if key.type == "S" and key.value.startswith(prefix)
+            ]
+        return [item for item in partition.values() if item.range_key.compare(comparison, values)]
 
     return items
 
@@ -118,7 +132,9 @@ def _reading_its_partition(query: _Query) -> _Query:
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
         if index_name is not None or hash_key is None or hash_key not in table.items:
             return query(table, hash_key, *args, **kwargs)
-        _querying.partition = (table, hash_key)
+        comparison = args[0] if args else kwargs.get("range_comparison")
+        values = args[1] if len(args) > 1 else kwargs.get("range_objs")
+        _querying.partition = (table, hash_key, (comparison, values) if comparison else None)
         try:
             return query(table, hash_key, *args, **kwargs)
         finally:

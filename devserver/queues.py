@@ -1,5 +1,6 @@
 """SQS event source mappings on this machine: a poller per mapping hands batches to the function as
-Lambda does (the same record shape), up to BATCHES_AT_ONCE at once where Lambda scales out,
+Lambda does (the same record shape), several at once as Lambda scales out (up to as many
+environments as a function has here),
 deletes what succeeded and leaves the reported failures to come back, so SQS's redrive policy
 moves a delivery that keeps failing to its dead-letter queue. On a FIFO queue SQS itself (moto as
 AWS) hands out no message of a group that has one in flight: a group stays in order."""
@@ -10,15 +11,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from devserver.lambdas import ACCOUNT_ID, FunctionPool, InvocationError
+from devserver.lambdas import ACCOUNT_ID, MAX_ENVIRONMENTS_PER_FUNCTION, FunctionPool, InvocationError
 from devserver.polling import Poller
 from devserver.resources import REGION
 
 IDLE_SECONDS = 0.25  # an idle queue asks again 4 times a second: each receive holds moto's one lock
 RETRY_AFTER_SECONDS = 1  # far shorter than the template's visibility timeout: local retries come fast
-# Per mapping. Lambda runs many; on two cores one at a time already keeps moto busy, and more crowded
-# the suite's other worker out (16 writers racing on one series met their retry budget).
-BATCHES_AT_ONCE = 1
 
 
 def sqs_event(queue_url: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -49,8 +47,10 @@ class QueuePoller(Poller):
         self._batch = min(batch_size, 10)
 
     def _run(self) -> None:
-        slots = threading.BoundedSemaphore(BATCHES_AT_ONCE)
-        with ThreadPoolExecutor(BATCHES_AT_ONCE, thread_name_prefix=self._thread.name) as batches:
+        slots = threading.BoundedSemaphore(MAX_ENVIRONMENTS_PER_FUNCTION)
+        with ThreadPoolExecutor(
+            MAX_ENVIRONMENTS_PER_FUNCTION, thread_name_prefix=self._thread.name
+        ) as batches:
             while not self._stopped.is_set():
                 if not slots.acquire(timeout=IDLE_SECONDS):
                     continue

@@ -148,3 +148,32 @@ def test_a_query_reads_its_partition_in_order_from_where_a_page_ended(dynamodb: 
         )["Items"]
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("condition", "values", "expected"),
+    [
+        ("sk = :a", {":a": "LOG#02"}, ["LOG#02"]),
+        ("sk < :a", {":a": "LOG#02"}, ["LOG#01"]),
+        ("sk >= :a", {":a": "LOG#03"}, ["LOG#03", "LOG#10", "OTHER#1"]),
+        ("sk BETWEEN :a AND :b", {":a": "LOG#02", ":b": "LOG#10"}, ["LOG#02", "LOG#03", "LOG#10"]),
+        ("begins_with(sk, :a)", {":a": "OTHER#"}, ["OTHER#1"]),
+        ("begins_with(sk, :a)", {":a": "WAITING#"}, []),
+    ],
+)
+def test_a_query_reads_what_its_sort_key_condition_says(
+    dynamodb: Any, condition: str, values: dict[str, str], expected: list[str]
+):
+    for sk in ("LOG#03", "LOG#01", "OTHER#1", "LOG#10", "LOG#02"):
+        dynamodb.put_item(TableName=TABLE, Item=key(sk) | {"status": {"S": "kept"}})
+    dynamodb.put_item(TableName=TABLE, Item={"pk": {"S": "U"}, "sk": {"S": "LOG#02"}})
+    found = dynamodb.query(
+        TableName=TABLE,
+        KeyConditionExpression=f"pk = :pk AND {condition}",
+        FilterExpression="#status = :kept",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":pk": {"S": "T"}, ":kept": {"S": "kept"}}
+        | {name: {"S": value} for name, value in values.items()},
+    )
+    assert [item["sk"]["S"] for item in found["Items"]] == expected
+    assert found["ScannedCount"] == len(expected)
