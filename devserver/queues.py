@@ -1,9 +1,9 @@
 """SQS event source mappings on this machine: a poller per mapping hands batches to the function as
-Lambda does (the same record shape), several at once as Lambda scales out (up to as many
-environments as a function has here),
-deletes what succeeded and leaves the reported failures to come back, so SQS's redrive policy
-moves a delivery that keeps failing to its dead-letter queue. On a FIFO queue SQS itself (moto as
-AWS) hands out no message of a group that has one in flight: a group stays in order."""
+Lambda does (the same record shape), several at once as Lambda scales out (up to as many as the
+function has environments here), deletes what succeeded and leaves the reported failures to come
+back, so SQS's redrive policy moves a delivery that keeps failing to its dead-letter queue. On a
+FIFO queue SQS itself (moto as AWS) hands out no message of a group that has one in flight: a group
+stays in order."""
 
 from __future__ import annotations
 
