@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import Counter
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 
 from invoicing.bootstrap import from_environment
 from tests.support.lambdas import REGION, Api, api_event, context, handler_module, sample_event
-from tests.support.shop_events import shopify_order
+from tests.support.shop_events import shopify_order, stripe_invoice_paid
 from tests.support.webhooks import create_endpoint, deliver, process_queue
 
 INVOICE = json.loads(sample_event("create_invoice")["body"])
@@ -160,3 +161,24 @@ def test_a_delivery_that_fails_is_told_once_as_webhook_delivery_failed(api: Api,
         "orders/paid",
         "currency: the event gives no currency",
     )
+
+
+def test_an_order_born_paid_is_published_as_each_step_it_took_at_once(api: Api, subscriber: str):
+    """A shop's paid order is numbered and paid in one write: its subscribers still hear it created,
+    finalized and paid, and, an e-invoice of services to a French business, collected (212)."""
+    endpoint = create_endpoint(api, "stripe", "whsec_outbox_secret")
+    paid = stripe_invoice_paid("evt_o", "in_o", "pi_o", [("Pro", 1, 4990, "20")], created=int(time.time()))
+    deliver(endpoint, paid, secret="whsec_outbox_secret")
+    process_queue(os.environ["WEBHOOK_QUEUE_URL"])
+    assert run_outbox(stream_records()) == {"batchItemFailures": []}
+    kinds = Counter(
+        event["detail-type"]
+        for event in received(subscriber)
+        if event["detail-type"] != "webhook_delivery.failed"
+    )
+    assert kinds == {
+        "invoice.created": 1,
+        "invoice.finalized": 1,
+        "invoice.paid": 1,
+        "e_invoice.collected": 1,
+    }

@@ -97,6 +97,9 @@ def test_a_signed_delivery_becomes_a_paid_invoice(api: Api, provider, payload, h
     paid = {"shopify": ORDER["total_price"], "stripe": "59.88", "woocommerce": payload.get("total")}[provider]
     assert Decimal(read["totals"]["amount_paid"]) == Decimal(paid)
     assert read["links"]["pdf"].startswith("https://")
+    # Stripe's customer is a French business buying services: its e-invoice says the payment collected.
+    history = [entry["status"] for entry in read["e_invoicing"]["history"]]
+    assert history == (["pending", "collected"] if provider == "stripe" else [])
 
 
 BAD_DELIVERIES = {
@@ -183,15 +186,21 @@ def test_a_crash_after_numbering_ends_with_one_invoice_when_retried(api: Api, in
     endpoint = create_endpoint(api, "shopify", SECRET)
     headers = {"X-Shopify-Topic": "orders/paid", "X-Shopify-Webhook-Id": "crash-1"}
     deliver(endpoint, ORDER, secret=SECRET, headers=headers)
-    inject_failure("s3.PutObject", when="before")  # numbered and committed, then rendering fails
+    inject_failure("s3.PutObject", when="before")  # numbered, paid and committed, then rendering fails
     assert len(process_queue(queue_url())) == 1
     (invoice,) = invoices(api)
-    assert api.read(invoice["id"]).json()["status"] == "open"
+    crashed = api.read(invoice["id"]).json()
+    assert (crashed["status"], crashed["totals"]["amount_due"]) == ("paid", "0.00")
+    assert crashed["links"]["pdf"].endswith("/download?format=pdf")  # its files not written yet
     deliver(endpoint, ORDER, secret=SECRET, headers=headers)  # the shop retries, SQS redelivers
     process_queue(queue_url())
     (again,) = invoices(api)
     read = api.read(again["id"]).json()
     assert (again["id"], again["number"], read["status"]) == (invoice["id"], invoice["number"], "paid")
+    assert "/download" not in read["links"]["pdf"]
+    assert [payment["amount"] for payment in read["payments"]] == [ORDER["total_price"]]
+    (delivery,) = deliveries_of(api, endpoint["id"]).json()["data"]  # the retry finished the first attempt
+    assert (delivery["status"], delivery["document_id"]) == ("invoiced", invoice["id"])
 
 
 def test_a_refund_makes_a_credit_note_and_settles_the_invoice(api: Api):

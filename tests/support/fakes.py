@@ -201,9 +201,9 @@ class FakeUnitOfWork:
     def _apply(self, change: Change) -> None:
         store, tenant = self._store, self._tenant
         match change:
-            case (
-                DocumentCreated(document=document) | DocumentFinalized(document=document, draft_version=None)
-            ):
+            case DocumentFinalized(document=document, draft_version=None, settled=settled):
+                store.documents[(tenant, document.id)] = Stored(settled or document, 1)
+            case DocumentCreated(document=document):
                 store.documents[(tenant, document.id)] = Stored(document, 1)
             case (
                 DocumentFinalized(document=document, draft_version=version)

@@ -42,10 +42,13 @@ class DraftDeleted(NamedTuple):
 
 
 class DocumentFinalized(NamedTuple):
-    """The frozen document, replacing its draft still at `draft_version`, or created final (None)."""
+    """The frozen document, replacing its draft still at `draft_version`, or created final (None);
+    created `settled` too when it is born paid (a shop's order), its payments and the statuses they
+    give recorded beside the frozen body as a later payment's would be."""
 
     document: AnyDocument
     draft_version: int | None
+    settled: Document | None = None
 
 
 class SeriesAdvanced(NamedTuple):

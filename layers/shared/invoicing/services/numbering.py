@@ -23,13 +23,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from invoicing.domain.documents import check_finalizable, freeze, series_of, with_default_nature
 from invoicing.domain.errors import StateConflict
 from invoicing.domain.kinds import Series
-from invoicing.domain.model import D
+from invoicing.domain.model import D, Document
 from invoicing.domain.numbering import CounterState, NumberingPattern
 from invoicing.domain.parts import Seller
 from invoicing.domain.settings import TenantSettings
 from invoicing.services.changes import Change, DocumentFinalized, NumberReserved, SeriesAdvanced
 from invoicing.services.documents import commit
-from invoicing.services.ports import ConditionFailed, Contention, Dependencies, Stored
+from invoicing.services.ports import AlreadyExists, ConditionFailed, Contention, Dependencies, Stored
 from invoicing.services.retry import Backoff
 
 logger = Logger(child=True)
@@ -47,6 +47,8 @@ CONTENTION_RETRIES = 5
 
 # For the frozen document, what else its finalization changes, read afresh at each attempt.
 Related = Callable[[D], list[Change]]
+# What the frozen document is born as, when it is created already settled (a shop's paid order).
+Settled = Callable[[Document], Document]
 
 
 class _LeaseLost(Exception):
@@ -62,8 +64,11 @@ def finalize_document(
     settings: TenantSettings,
     now: datetime,
     related: Related[D] | None = None,
+    settled: Settled | None = None,
 ) -> Stored[D]:
-    """Number and freeze `document` (a draft at `draft_version`, or None when it is created final)."""
+    """Number and freeze `document` (a draft at `draft_version`, or None when it is created final,
+    `settled` then by what it is born with). A related change refused as already existing (another
+    request reserved the same order) is raised as it is, for the caller to find what holds it."""
     document = with_default_nature(document, settings.seller)
     seller = check_finalizable(document, settings.seller)
     series = series_of(document)
@@ -79,6 +84,7 @@ def finalize_document(
         issue_date=document.issue_date or now.astimezone(settings.zone).date(),
         now=now,
         related=related,
+        settled=settled,
     )
     backoff = Backoff(
         budget=RETRY_BUDGET_SECONDS,
@@ -118,6 +124,7 @@ class _Commit(Generic[D]):
     issue_date: date
     now: datetime
     related: Related[D] | None
+    settled: Settled | None
 
     def under_lease(self, owner: str, state: CounterState) -> Stored[D] | None:
         """The committed document, or None when the lease was lost or contended: queue again."""
@@ -156,6 +163,11 @@ class _Commit(Generic[D]):
             quote_validity_days=self.settings.quote_validity_days,
             now=self.now,
         )
+        settled = (
+            self.settled(frozen)
+            if self.settled and self.draft_version is None and isinstance(frozen, Document)
+            else None
+        )
         related = self.related(frozen) if self.related else []
         uow = self.deps.unit_of_work(self.tenant_id)
         uow.record(
@@ -163,14 +175,14 @@ class _Commit(Generic[D]):
                 self.series, previous=state, following=following, number=number, lease_owner=owner
             ),
             NumberReserved(number, frozen.id),
-            DocumentFinalized(frozen, draft_version=self.draft_version),
+            DocumentFinalized(frozen, draft_version=self.draft_version, settled=settled),
             *related,
         )
         try:
             commit(uow)
         except ConditionFailed as failed:
             raise self._refusal(failed, number) from None
-        return Stored(frozen, (self.draft_version or 0) + 1)
+        return Stored(settled if settled is not None else frozen, (self.draft_version or 0) + 1)
 
     def _refusal(self, failed: ConditionFailed, number: str) -> Exception:
         """What a refused commit means, by the change that was refused."""
@@ -183,6 +195,8 @@ class _Commit(Generic[D]):
                     "to one that repeats earlier numbers",
                     code="number_taken",
                 )
+            case _ if isinstance(failed, AlreadyExists):
+                return failed  # the document, or what else it creates, is another request's already
             case DocumentFinalized():
                 return StateConflict(
                     "the document was finalized or changed by another request", code="already_finalized"

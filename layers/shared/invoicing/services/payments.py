@@ -72,16 +72,25 @@ def record_payment(
         reference=reference,
         recorded_at=now,
     )
+    return add_payment(deps, tenant_id, invoice_id, payment)
+
+
+def add_payment(deps: Dependencies, tenant_id: str, invoice_id: str, payment: Payment) -> Stored[Document]:
+    """Record `payment` once: one already recorded under its id changes nothing."""
 
     def add(document: Document) -> Document | None:
         if any(recorded.id == payment.id for recorded in document.payments):
             return None  # recorded already
-        check_payment(document, amount)
-        return with_collection(
-            settled(document, [*document.payments, payment], document.credit_notes), payment
-        )
+        return with_payment(document, payment)
 
     return _settle(deps, tenant_id, invoice_id, add)
+
+
+def with_payment(document: Document, payment: Payment) -> Document:
+    """The invoice as the payment leaves it: settled by it, and collected if it is an e-invoice of
+    services taxed on receipts."""
+    check_payment(document, payment.amount)
+    return with_collection(settled(document, [*document.payments, payment], document.credit_notes), payment)
 
 
 def remove_payment(deps: Dependencies, tenant_id: str, invoice_id: str, payment_id: str) -> Stored[Document]:

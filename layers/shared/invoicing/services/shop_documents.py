@@ -15,7 +15,7 @@ refund that comes before its order waits aside, and is queued again once the ord
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from aws_lambda_powertools import Logger
@@ -30,26 +30,23 @@ from invoicing.domain.webhooks.documents import credit_note_from_refund, invoice
 from invoicing.domain.webhooks.endpoints import EndpointSettings
 from invoicing.domain.webhooks.orders import ShopOrder, ShopRefund, UnreadableEvent
 from invoicing.services import payments
-from invoicing.services.changes import Change, DocumentCreated, OrderReserved, SettlementChanged
-from invoicing.services.documents import commit, find_invoice, get_invoice
+from invoicing.services.changes import Change, OrderReserved, SettlementChanged
+from invoicing.services.documents import find_invoice, get_invoice
 from invoicing.services.drafts import finalize_draft
 from invoicing.services.identifiers import PREFIXES, utc_now
 from invoicing.services.numbering import finalize_document
 from invoicing.services.ports import (
     AlreadyExists,
-    Contention,
     Delivery,
     DeliveryStatus,
     Dependencies,
     QueuedDelivery,
     Stored,
 )
-from invoicing.services.publishing import publish
-from invoicing.services.retry import Backoff
+from invoicing.services.publishing import is_published, publish
 
 logger = Logger(child=True)
 INVOICE_PREFIX = PREFIXES["invoices"]
-RESERVATION_SECONDS = 5.0
 
 
 def document_id_of(tenant_id: str, key: str) -> str:
@@ -183,51 +180,80 @@ def _day_paid(shop_day: date | None, received_on: date) -> date:
     return shop_day
 
 
-def _made_before(stored: Stored[Document] | None) -> bool:
-    """Whether another delivery (or an earlier attempt) already saw the document through."""
-    return stored is not None and stored.document.status != "draft" and stored.document.totals.amount_due <= 0
+def _seen_through(stored: Stored[Document]) -> bool:
+    """Whether another delivery (or an earlier attempt) already finished the document: numbered,
+    paid, its files written."""
+    document = stored.document
+    return not document.is_draft and document.totals.amount_due <= 0 and is_published(stored)
 
 
 def invoice_order(
     deps: Dependencies, tenant_id: str, order: ShopOrder, settings: EndpointSettings, *, received_on: date
 ) -> Made:
-    document_id = deps.webhooks.order_document(tenant_id, order.keys) or document_id_of(
-        tenant_id, order.keys[0]
-    )
-    existing = find_invoice(deps, tenant_id, document_id)
-    if existing is None:
-        draft = invoice_from_order(order, settings, document_id=document_id, now=utc_now())
-        document_id = _reserved(deps, tenant_id, order, draft)
-    stored = _finished(deps, tenant_id, document_id)
-    if stored.document.totals.amount_due > 0:
-        stored = payments.record_payment(
-            deps,
-            tenant_id,
-            document_id,
-            amount=stored.document.totals.amount_due,
-            paid_on=_day_paid(order.paid_on, received_on),
-            method=order.method,
-            reference=order.reference[:100],
-            payment_id=f"pay_{document_id.removeprefix(INVOICE_PREFIX)}",
+    """The order's invoice, born numbered and paid in one commit that reserves the order under every
+    id the shop names it by; or the one another delivery (or an earlier attempt) reserved first,
+    finished by this one."""
+    paid_on = _day_paid(order.paid_on, received_on)
+    document_id = deps.webhooks.order_document(tenant_id, order.keys)
+    if document_id is None:
+        now = utc_now()
+        draft = invoice_from_order(
+            order, settings, document_id=document_id_of(tenant_id, order.keys[0]), now=now
         )
-    return Made(stored, new=not _made_before(existing))
-
-
-def _reserved(deps: Dependencies, tenant_id: str, order: ShopOrder, draft: Document) -> str:
-    """The id of the order's document: the draft's, written with the order reserved under each id the
-    shop names it by; or the one another delivery of the same order wrote first."""
-    backoff = Backoff(budget=RESERVATION_SECONDS, busy="another delivery of this order is being invoiced")
-    while True:
-        uow = deps.unit_of_work(tenant_id)
-        uow.record(DocumentCreated(draft), *(OrderReserved(key, draft.id) for key in order.keys))
         try:
-            commit(uow)
-        except AlreadyExists:
-            return deps.webhooks.order_document(tenant_id, order.keys) or draft.id
-        except Contention:
-            backoff.pause()  # the other delivery's transaction holds the reservation right now
-            continue
-        return draft.id
+            return Made(_born_paid(deps, tenant_id, order, draft, paid_on=paid_on, now=now), new=True)
+        except AlreadyExists:  # another delivery of the order reserved it first
+            document_id = deps.webhooks.order_document(tenant_id, order.keys) or draft.id
+            return Made(_finished_paid(deps, tenant_id, document_id, order, paid_on), new=False)
+    existing = get_invoice(deps, tenant_id, document_id)
+    return Made(_finished_paid(deps, tenant_id, document_id, order, paid_on), new=not _seen_through(existing))
+
+
+def _finished_paid(
+    deps: Dependencies, tenant_id: str, document_id: str, order: ShopOrder, paid_on: date
+) -> Stored[Document]:
+    """The order's invoice with whatever an earlier attempt left undone done: numbered, rendered, paid."""
+    stored = _finished(deps, tenant_id, document_id)
+    if stored.document.totals.amount_due <= 0:
+        return stored
+    return payments.add_payment(deps, tenant_id, document_id, _order_payment(stored.document, order, paid_on))
+
+
+def _order_payment(invoice: Document, order: ShopOrder, paid_on: date) -> Payment:
+    """What the shop collected for the order: the invoice's whole amount, under an id of its own so
+    that it is recorded once however often the order is delivered."""
+    return Payment(
+        id=f"pay_{invoice.id.removeprefix(INVOICE_PREFIX)}",
+        amount=invoice.totals.amount_due,
+        date=paid_on,
+        method=order.method,
+        reference=order.reference[:100],
+        recorded_at=utc_now(),
+    )
+
+
+def _born_paid(
+    deps: Dependencies, tenant_id: str, order: ShopOrder, draft: Document, *, paid_on: date, now: datetime
+) -> Stored[Document]:
+    """Numbered, paid and the order reserved in one commit, then rendered: what a delivery does
+    when no other has made the order's invoice."""
+
+    def paid(frozen: Document) -> Document:
+        if frozen.totals.amount_due <= 0:
+            return frozen
+        return payments.with_payment(frozen, _order_payment(frozen, order, paid_on))
+
+    stored = finalize_document(
+        deps,
+        tenant_id,
+        draft,
+        draft_version=None,
+        settings=deps.tenants.settings(tenant_id),
+        now=now,
+        related=lambda frozen: [OrderReserved(key, frozen.id) for key in order.keys],
+        settled=paid,
+    )
+    return publish(deps, tenant_id, stored)
 
 
 def credit_refund(deps: Dependencies, tenant_id: str, refund: ShopRefund, *, received_on: date) -> Made:

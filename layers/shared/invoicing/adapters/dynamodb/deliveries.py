@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
@@ -30,6 +30,7 @@ from invoicing.services.ports import (
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
     from invoicing.domain.webhooks.orders import Provider
 
@@ -77,31 +78,33 @@ class DeliveryTable:
         self._table = table_name
 
     def record_delivery(self, tenant_id: str, delivery: Delivery) -> None:
+        """The delivery as received and its log item, in one transaction."""
+        received: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": key(tenant_pk(tenant_id), _received_sk(delivery.provider, delivery.delivery_id))
+            | to_item(
+                {
+                    "endpoint_id": delivery.endpoint_id,
+                    "topic": delivery.topic,
+                    "body": zlib.compress(delivery.body, level=6),
+                    "received_at": delivery.received_at.isoformat(),
+                    "order_key": delivery.order_key,
+                }
+            ),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
         try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=key(tenant_pk(tenant_id), _received_sk(delivery.provider, delivery.delivery_id))
-                | to_item(
-                    {
-                        "endpoint_id": delivery.endpoint_id,
-                        "topic": delivery.topic,
-                        "body": zlib.compress(delivery.body, level=6),
-                        "received_at": delivery.received_at.isoformat(),
-                        "order_key": delivery.order_key,
-                    }
-                ),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
+            writes = [{"Put": received}, {"Update": self._log_update(tenant_id, delivery, attempts=0)}]
+            self._client.transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", writes))
         except ClientError as error:
-            if error_code(error) != "ConditionalCheckFailedException":
+            reasons = error.response.get("CancellationReasons") or [{}]
+            if reasons[0].get("Code") != "ConditionalCheckFailed":
                 raise
             raise AlreadyExists from None
-        # Not in one transaction with the above: the first attempt writes this item too, should the
-        # receiver stop in between.
-        self._logged(tenant_id, delivery, attempts=0)
 
-    def _logged(self, tenant_id: str, delivery: Delivery, *, attempts: int) -> DeliveryRecord:
-        """The delivery's log item, written if absent, its attempts counted up by `attempts`."""
+    def _log_update(self, tenant_id: str, delivery: Delivery, *, attempts: int) -> dict[str, Any]:
+        """The update that writes the delivery's log item if absent, its attempts counted up by
+        `attempts`."""
         described = {
             "provider": delivery.provider,
             "delivery_id": delivery.delivery_id,
@@ -113,15 +116,13 @@ class DeliveryTable:
         names = {f"#f{n}": name for n, name in enumerate(described)}
         values = {f":f{n}": value for n, value in enumerate(described.values())}
         assignments = ", ".join(f"#f{n} = if_not_exists(#f{n}, :f{n})" for n in range(len(described)))
-        item = self._client.update_item(
-            TableName=self._table,
-            Key=key(tenant_pk(tenant_id), _log_sk(delivery)),
-            UpdateExpression=f"SET {assignments} ADD attempts :attempts",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=to_item(values | {":attempts": attempts}),
-            ReturnValues="ALL_NEW",
-        )["Attributes"]
-        return _record(from_item(item))
+        return {
+            "TableName": self._table,
+            "Key": key(tenant_pk(tenant_id), _log_sk(delivery)),
+            "UpdateExpression": f"SET {assignments} ADD attempts :attempts",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_item(values | {":attempts": attempts}),
+        }
 
     def delivery(self, tenant_id: str, provider: Provider, delivery_id: str) -> Delivery | None:
         item = self._client.get_item(
@@ -143,7 +144,8 @@ class DeliveryTable:
         )
 
     def start_attempt(self, tenant_id: str, delivery: Delivery) -> DeliveryRecord:
-        return self._logged(tenant_id, delivery, attempts=1)
+        update = self._log_update(tenant_id, delivery, attempts=1)
+        return _record(from_item(self._client.update_item(**update, ReturnValues="ALL_NEW")["Attributes"]))
 
     def mark_delivery(
         self,

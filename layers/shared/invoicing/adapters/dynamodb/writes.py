@@ -83,7 +83,10 @@ class Writes:
     @of.register
     def _finalized(self, change: DocumentFinalized) -> Write:
         if change.draft_version is None:
-            return self._put(document_item(self._tenant_id, change.document, version=1), NOT_THERE)
+            item = document_item(self._tenant_id, change.document, version=1)
+            if isinstance(change.document, Document) and change.settled is not None:
+                item |= _settled_item(change.document, change.settled)
+            return self._put(item, NOT_THERE)
         return self._replaced(change.document, change.draft_version)
 
     @of.register
@@ -331,6 +334,24 @@ def _as_read(document: Document, attribute: str) -> tuple[str, dict[str, Any]]:
 
 
 Entry = Payment | CreditNoteRef | StatusEntry
+
+
+def _settled_item(frozen: Document, settled: Document) -> dict[str, Any]:
+    """The attributes of a document born settled: what its payments and credit notes leave, each
+    entry (and each lifecycle status they give) where a later settlement would have written it."""
+    maps: dict[str, dict[str, str]] = {"payments": {}, "credit_notes": {}}
+    for collection, entry_id, entry in _entries_changed(frozen, settled) + _statuses_added(frozen, settled):
+        if entry is not None:
+            maps.setdefault(collection, {})[entry_id] = entry.model_dump_json()
+    return to_item(
+        maps
+        | {
+            "amount_paid": settled.totals.amount_paid,
+            "credited": settled.totals.amount_credited,
+            "amount_due": settled.totals.amount_due,
+            "status": settled.status,
+        }
+    )
 
 
 def _statuses_added(before: Document, after: Document) -> list[tuple[str, str, Entry | None]]:
