@@ -14,7 +14,7 @@ import pytest
 from invoicing.adapters.dynamodb.table import key, tenant_pk
 from invoicing.cli import main
 from invoicing.shops.signatures import sign_stripe
-from tests.support.lambdas import TEMPLATE, Api, Response, api_event, handler_module
+from tests.support.lambdas import TEMPLATE, Api, Response, api_event, handler_module, sample_event
 from tests.support.shop_events import (
     shopify_order,
     shopify_refund,
@@ -23,7 +23,8 @@ from tests.support.shop_events import (
     stripe_invoice_paid,
     woocommerce_order,
 )
-from tests.support.webhooks import create_endpoint, deliver, process_queue
+from tests.support.samples import EVENTS
+from tests.support.webhooks import SAMPLE_SECRETS, create_endpoint, deliver, deliver_sample, process_queue
 
 SECRET = "whsec_test_0123456789abcdef"
 ORDER = shopify_order(
@@ -46,6 +47,43 @@ def queued() -> int:
 
 def invoices(api: Api) -> list[dict]:
     return [entry for entry in api.list(limit="100").json()["data"] if entry["type"] == "invoice"]
+
+
+# Each sample delivery of events/, what it makes (the document's type and total) and what the shop
+# delivered before it (the order a refund refunds).
+SAMPLES = {
+    "webhook_stripe_invoice_paid": ("invoice", "58.80", ()),
+    "webhook_stripe_checkout_session_completed": ("invoice", "29.90", ()),
+    "webhook_stripe_charge_refunded": (
+        "credit_note",
+        "10.00",
+        ("webhook_stripe_checkout_session_completed",),
+    ),
+    "webhook_shopify_orders_paid": ("invoice", "34.70", ()),
+    "webhook_shopify_refunds_create": ("credit_note", "14.90", ("webhook_shopify_orders_paid",)),
+    "webhook_woocommerce_order_updated": ("invoice", "45.89", ()),
+}
+
+
+def test_every_sample_delivery_is_tried():
+    shop_samples = {path.stem for path in EVENTS.glob("webhook_*.json")}
+    assert set(SAMPLES) == shop_samples - {"webhook_woocommerce_ping", "webhook_delivery_queued"}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_each_sample_delivery_as_its_shop_sends_it_makes_its_document(api: Api, name: str):
+    kind, total, before = SAMPLES[name]
+    provider = sample_event(name)["pathParameters"]["provider"]
+    endpoint = create_endpoint(api, provider, SAMPLE_SECRETS[provider])
+    for sample in (*before, name):
+        received = deliver_sample(endpoint, sample)
+        assert (received.status, received.json()["duplicate"]) == (200, False)
+    assert process_queue(queue_url()) == []
+    (made,) = [entry for entry in api.list(limit="100").json()["data"] if entry["type"] == kind]
+    totals = api.read(made["id"]).json()["totals"]
+    assert (totals["total_incl_tax"], totals["rounding"]) == (total, "0.00")  # what the shop charged
+    if kind == "invoice":
+        assert totals["amount_due"] == "0.00"
 
 
 def test_an_endpoint_keeps_its_secret_to_itself(api: Api):

@@ -20,6 +20,14 @@ SAMPLE = {
 }
 
 
+# The secrets the samples of events/ are signed with, as the README gives them.
+SAMPLE_SECRETS = {
+    "stripe": "whsec_local_sample_secret",
+    "shopify": "shpss_local_sample_secret",
+    "woocommerce": "wc_local_sample_secret",
+}
+
+
 def create_endpoint(api: Api, provider: str, secret: str, **settings: Any) -> dict[str, Any]:
     body = {"provider": provider, "secret": secret} | settings
     response = api.call(
@@ -57,6 +65,22 @@ def deliver(
         "body": body.decode(),
         "headers": event_headers,
         "multiValueHeaders": {k: [v] for k, v in event_headers.items()},
+    }
+    function = "webhook_receiver"
+    return Response(handler_module(function).handler(event, context(function)))
+
+
+def deliver_sample(endpoint: dict[str, Any], name: str) -> Response:
+    """POST a sample delivery of events/ as it stands, body and headers, to the endpoint: signed
+    afresh with its secret (Stripe's signature holds 5 minutes)."""
+    provider = endpoint["provider"]
+    event = copy.deepcopy(sample_event(name))
+    headers = event["headers"] | signed_headers(provider, event["body"].encode(), SAMPLE_SECRETS[provider])
+    event |= {
+        "path": f"/v1/webhooks/{provider}/{endpoint['id']}",
+        "pathParameters": {"provider": provider, "endpoint_id": endpoint["id"]},
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
     }
     function = "webhook_receiver"
     return Response(handler_module(function).handler(event, context(function)))

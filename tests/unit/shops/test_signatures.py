@@ -42,10 +42,18 @@ def test_ours_accepts_stripes_signature_and_refuses_what_stripe_refuses():
             verify_stripe(refused_header, refused_body, SECRET, now=now)
 
 
-def test_the_stripe_sample_event_signed_afresh_is_an_event_stripe_accepts():
-    body = str(json.loads((EVENTS / "webhook_stripe_invoice_paid.json").read_text())["body"]).encode()
+@pytest.mark.parametrize(
+    ("sample", "kind"),
+    [
+        ("webhook_stripe_invoice_paid", "invoice.paid"),
+        ("webhook_stripe_checkout_session_completed", "checkout.session.completed"),
+        ("webhook_stripe_charge_refunded", "charge.refunded"),
+    ],
+)
+def test_the_stripe_sample_events_signed_afresh_are_events_stripe_accepts(sample: str, kind: str):
+    body = str(json.loads((EVENTS / f"{sample}.json").read_text())["body"]).encode()
     now = int(time.time())
     event = stripe.Webhook.construct_event(
         body, sign_stripe(body, "whsec_local_sample_secret", timestamp=now), "whsec_local_sample_secret"
     )
-    assert event["type"] == "invoice.paid"
+    assert event["type"] == kind
