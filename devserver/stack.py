@@ -18,7 +18,7 @@ from devserver.polling import Poller
 from devserver.queues import QueuePoller
 from devserver.resources import REGION
 from devserver.schedules import SchedulePoller
-from devserver.streams import StreamPoller
+from devserver.streams import StreamPoller, StreamReader
 from devserver.template import Template
 from invoicing.bootstrap import AwsDependencies, Environment
 
@@ -47,6 +47,7 @@ class LocalStack:
         self.resources: dict[str, str] = {}
         self._server: BaseWSGIServer | None = None
         self.pollers: list[Poller] = []
+        self.stream_readers: dict[str, StreamReader] = {}
         self.platform = PlatformEmulator()
 
     @property
@@ -99,17 +100,23 @@ class LocalStack:
             )
             for source in sources
         ]
+        self.stream_readers = {
+            table: StreamReader(
+                self.moto.dynamodb(), self.moto.client("dynamodbstreams"), self.resources[table]
+            )
+            for table in sorted({source.table for source in streams})
+        }
         self.pollers += [
             StreamPoller(
-                self.moto.dynamodb(),
-                self.moto.client("dynamodbstreams"),
-                self.resources[source.table],
+                self.stream_readers[source.table],
                 self.pools[source.function],
                 source.batch_size,
                 patterns=source.patterns,
             )
             for source in streams
         ]
+        for reader in self.stream_readers.values():
+            reader.start()
         self.pollers += [SchedulePoller(self.pools[source.function]) for source in schedules]
         for poller in self.pollers:
             poller.start()
@@ -123,6 +130,8 @@ class LocalStack:
             self._server.server_close()
         for poller in self.pollers:
             poller.stop()
+        for reader in self.stream_readers.values():
+            reader.stop()
         for pool in self.pools.values():
             pool.stop()
         self.platform.stop()

@@ -1,9 +1,13 @@
-"""DynamoDB stream event source mappings on this machine: a poller reads the table's stream from its
-start and hands the records to the function in order, as Lambda does; a batch that reports a failure
-is handed over again from its first failed record, so no change is skipped."""
+"""DynamoDB stream event source mappings on this machine: the table's stream is read once, from
+its start, and each mapping's poller hands the records to its function in order, as Lambda does; a
+batch that reports a failure is handed over again from its first failed record, so no change is
+skipped. Reading the stream once for every mapping keeps its records from being serialized by moto
+(behind its one lock) once per mapping: on Lambda each mapping reads the stream itself, at no cost
+to the table."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -11,8 +15,9 @@ from devserver.lambdas import FunctionPool, InvocationError
 from devserver.polling import Poller
 from devserver.resources import REGION
 
-IDLE_SECONDS = 0.1  # two stream consumers read the stream: each read holds moto's one lock
+IDLE_SECONDS = 0.1  # an idle stream is read again 10 times a second: each read holds moto's one lock
 RETRY_SECONDS = 1.0
+READ_LIMIT = 1000  # GetRecords' own maximum
 
 
 def _lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
@@ -36,45 +41,105 @@ def matches(value: Any, pattern: Any) -> bool:
     )
 
 
+class StreamReader:
+    """The table's stream, read in one thread for all its mappings: what every one of them has
+    passed is dropped."""
+
+    def __init__(self, dynamodb: Any, streams: Any, table: str) -> None:
+        self._dynamodb = dynamodb
+        self._streams = streams
+        self._table = table
+        self._records: list[dict[str, Any]] = []  # read, not yet passed by every mapping
+        self._first = 0  # the position in the stream of `_records[0]`
+        self._positions: dict[int, int] = {}  # each mapping's next position
+        self._changed = threading.Condition()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"stream-{table}", daemon=True)
+        self.arn = ""
+
+    def start(self) -> None:
+        self.arn = self._dynamodb.describe_table(TableName=self._table)["Table"]["LatestStreamArn"]
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        with self._changed:
+            self._changed.notify_all()
+        self._thread.join(timeout=10)
+
+    def subscribe(self) -> int:
+        """A mapping's id, reading from the stream's start."""
+        with self._changed:
+            mapping = len(self._positions)
+            self._positions[mapping] = self._first
+            return mapping
+
+    def read(self, mapping: int, limit: int, wait: float) -> tuple[int, list[dict[str, Any]]]:
+        """The mapping's next records (up to `limit`) and the position of the first, waiting up to
+        `wait` seconds for some."""
+        with self._changed:
+            position = self._positions[mapping]
+            if position - self._first >= len(self._records):
+                self._changed.wait(wait)
+            offset = position - self._first
+            return position, self._records[offset : offset + limit]
+
+    def advance(self, mapping: int, position: int) -> None:
+        """The mapping goes on from `position`; what no mapping needs any more is dropped."""
+        with self._changed:
+            self._positions[mapping] = position
+            passed = min(self._positions.values()) - self._first
+            if passed > 0:
+                del self._records[:passed]
+                self._first += passed
+
+    def _run(self) -> None:
+        (shard,) = self._streams.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"][:1]
+        iterator = self._streams.get_shard_iterator(
+            StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        while not self._stopped.is_set():
+            response = self._streams.get_records(ShardIterator=iterator, Limit=READ_LIMIT)
+            iterator = response["NextShardIterator"]
+            read = [_lambda_record(record, self.arn) for record in response.get("Records", [])]
+            if read:
+                with self._changed:
+                    self._records += read
+                    self._changed.notify_all()
+            else:
+                self._stopped.wait(IDLE_SECONDS)
+
+
 class StreamPoller(Poller):
+    """One mapping of the stream to its function: its batch size, its filter patterns."""
+
     def __init__(
         self,
-        dynamodb: Any,
-        streams: Any,
-        table: str,
+        reader: StreamReader,
         pool: FunctionPool,
         batch_size: int,
         *,
         patterns: tuple[dict[str, Any], ...] = (),
     ) -> None:
         super().__init__(pool, "stream")
+        self._reader = reader
+        self._mapping = reader.subscribe()
         self._patterns = patterns
-        self._dynamodb = dynamodb
-        self._streams = streams
-        self._table = table
         self._batch = batch_size
 
     def _run(self) -> None:
-        arn = self._dynamodb.describe_table(TableName=self._table)["Table"]["LatestStreamArn"]
-        (shard,) = self._streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][:1]
-        # Where to read from next. The iterator is asked for afresh at each poll: moto rolls a
-        # cancelled transaction back by restoring a copy of the table, stream included, and an
-        # iterator kept from before would go on reading the stream that was replaced.
-        position: dict[str, str] = {"ShardIteratorType": "TRIM_HORIZON"}
         while not self._stopped.is_set():
-            iterator = self._streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"], **position)
-            response = self._streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=self._batch)
-            read = response.get("Records", [])
+            position, read = self._reader.read(self._mapping, self._batch, wait=IDLE_SECONDS)
+            if not read:
+                continue
             records = [record for record in read if self._wanted(record)]
-            failed = self._deliver([_lambda_record(record, arn) for record in records]) if records else None
-            if failed is not None:
-                position = {"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": failed}
-                self._pause(RETRY_SECONDS)
-            elif read:
-                last = read[-1]["dynamodb"]["SequenceNumber"]
-                position = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last}
-            else:
-                self._pause(IDLE_SECONDS)
+            failed = self._deliver(records) if records else None
+            if failed is None:
+                self._reader.advance(self._mapping, position + len(read))
+                continue
+            at = next(n for n, record in enumerate(read) if record["dynamodb"]["SequenceNumber"] == failed)
+            self._reader.advance(self._mapping, position + at)
+            self._pause(RETRY_SECONDS)
 
     def _wanted(self, record: dict[str, Any]) -> bool:
         return not self._patterns or any(matches(record, pattern) for pattern in self._patterns)

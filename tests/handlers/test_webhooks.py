@@ -15,6 +15,7 @@ from invoicing.adapters.dynamodb.table import key, tenant_pk
 from invoicing.cli import main
 from invoicing.shops.signatures import sign_stripe
 from tests.support.lambdas import TEMPLATE, Api, Response, api_event, handler_module, sample_event
+from tests.support.samples import EVENTS
 from tests.support.shop_events import (
     shopify_order,
     shopify_refund,
@@ -23,7 +24,6 @@ from tests.support.shop_events import (
     stripe_invoice_paid,
     woocommerce_order,
 )
-from tests.support.samples import EVENTS
 from tests.support.webhooks import SAMPLE_SECRETS, create_endpoint, deliver, deliver_sample, process_queue
 
 SECRET = "whsec_test_0123456789abcdef"

@@ -52,7 +52,8 @@ def test_a_poison_delivery_fails_with_its_reason_while_the_next_order_is_invoice
         1,
         None,
     )
-    assert deliveries(client, endpoint)["next-1"]["document_id"] == invoice["id"]
+    # Paid once committed; the delivery is marked invoiced once the invoice's files are written too.
+    assert wait_for(lambda: deliveries(client, endpoint)["next-1"]["document_id"]) == invoice["id"]
 
 
 def test_a_paid_then_refunded_order_is_processed_in_that_order(client: Client):
