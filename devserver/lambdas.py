@@ -54,8 +54,8 @@ def _environment_main(function: Function, environment: dict[str, str], connectio
     module_name, handler_name = function.handler.rsplit(".", 1)
     try:
         spec = importlib.util.spec_from_file_location(module_name, function.code_dir / f"{module_name}.py")
-        assert spec is not None
-        assert spec.loader is not None
+        if spec is None or spec.loader is None:
+            raise ImportError(f"no handler module {module_name} in {function.code_dir}")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         handler = getattr(module, handler_name)

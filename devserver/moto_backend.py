@@ -35,11 +35,12 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
 
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
+# moto takes any credentials: these only keep the SDK from looking for real ones.
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}  # nosec B105
 _LOCAL_ACCOUNT: dict[str, Any] = {
     "region_name": REGION,
     "aws_access_key_id": "local",
-    "aws_secret_access_key": "local",
+    "aws_secret_access_key": "local",  # moto's placeholder  # nosec B105
 }
 
 

@@ -111,7 +111,8 @@ class PlatformEmulator:
 
     @property
     def url(self) -> str:
-        assert self._server is not None
+        if self._server is None:
+            raise RuntimeError("not started: start() first")
         return f"http://{self._server.host}:{self._server.server_port}"
 
     def register_client(self) -> tuple[str, str]:
@@ -177,7 +178,7 @@ class PlatformEmulator:
                 self.tokens[token] = str(client_id)
         if not known:
             return _json({"error": "invalid_client"}, 401)
-        return _json({"access_token": token, "token_type": "Bearer", "expires_in": 3600})
+        return _json({"access_token": token, "token_type": "Bearer", "expires_in": 3600})  # a type  # nosec B105
 
     def _health(self, request: Request) -> Response:
         return _json({"status": "up"})

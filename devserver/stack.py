@@ -52,7 +52,8 @@ class LocalStack:
 
     @property
     def url(self) -> str:
-        assert self._server is not None
+        if self._server is None:
+            raise RuntimeError("not started: start() first")
         return f"http://{self._host}:{self._server.server_port}"
 
     def environment_of(self, function_name: str) -> dict[str, str]:

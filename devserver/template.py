@@ -84,7 +84,7 @@ class Template:
 
     @classmethod
     def load(cls, path: Path) -> Template:
-        document = yaml.load(path.read_text(), Loader=_CloudFormationLoader)  # noqa: S506 - a safe loader
+        document = yaml.load(path.read_text(), Loader=_CloudFormationLoader)  # noqa: S506  # a SafeLoader, with the !Ref tags  # nosec B506
         template = cls(
             root=path.parent,
             resources=document["Resources"],

@@ -11,6 +11,8 @@ import base64
 import time
 from typing import TYPE_CHECKING
 
+from invoicing.domain.errors import BrokenInvariant
+
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
 
@@ -24,7 +26,8 @@ class SecretBox:
         self._cache: dict[tuple[str, str], tuple[float, str]] = {}
 
     def seal(self, secret: str, *, tenant_id: str, endpoint_id: str) -> str:
-        assert self._key_id is not None, "sealing needs WEBHOOK_KEY_ID"
+        if self._key_id is None:
+            raise BrokenInvariant("sealing needs WEBHOOK_KEY_ID")
         blob = self._client.encrypt(
             KeyId=self._key_id,
             Plaintext=secret.encode(),

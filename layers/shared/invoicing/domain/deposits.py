@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from invoicing.domain.errors import InvalidDocument, StateConflict
+from invoicing.domain.errors import BrokenInvariant, InvalidDocument, StateConflict
 from invoicing.domain.model import Document
 from invoicing.domain.money import round_money
 from invoicing.domain.parts import DepositRef
@@ -52,8 +52,10 @@ def deposit_ref(final: Document, deposit: Document, position: int) -> DepositRef
             code="deposit_credited",
             field=field,
         )
-    assert deposit.number is not None
-    assert deposit.issue_date is not None
+    if deposit.number is None:
+        raise BrokenInvariant("deposit.number is missing")
+    if deposit.issue_date is None:
+        raise BrokenInvariant("deposit.issue_date is missing")
     share = amount / deposit.totals.total_incl_tax
     return DepositRef(
         id=deposit.id,

@@ -21,6 +21,7 @@ from typing import Final, Literal, NamedTuple
 from pydantic import Field
 
 from invoicing.domain.e_invoicing import FRENCH_VAT_RATES, CollectedAmount, is_taxed_on_receipts
+from invoicing.domain.errors import BrokenInvariant
 from invoicing.domain.fields import Name
 from invoicing.domain.lifecycle import collected_amounts
 from invoicing.domain.model import Document
@@ -171,7 +172,8 @@ def reported_rule(document: Document) -> ReportedRule | None:
 
 
 def _period(document: Document, kind: ReportKind, day: date) -> Period:
-    assert document.seller is not None
+    if document.seller is None:
+        raise BrokenInvariant("document.seller is missing")
     return period_of(document.seller.vat_regime, kind, day)
 
 
@@ -199,8 +201,10 @@ def payment_contribution(document: Document, payment: Payment) -> Contribution |
     period = _period(document, "payments", payment.date)
     key = f"{document.id}:{payment.id}"
     if rule == "B2BInt":
-        assert document.number is not None
-        assert document.issue_date is not None
+        if document.number is None:
+            raise BrokenInvariant("document.number is missing")
+        if document.issue_date is None:
+            raise BrokenInvariant("document.issue_date is missing")
         record = ReportedPayment(
             document_id=document.id,
             number=document.number,
@@ -276,7 +280,8 @@ def _net_of_deposits(document: Document) -> list[VatAmount]:
 def transaction_rows(document: Document) -> list[TransactionRow]:
     """A consumer document's rows: each VAT group's base and VAT, split by the nature of its lines
     when it sells both; a credit note's are negative."""
-    assert document.issue_date is not None
+    if document.issue_date is None:
+        raise BrokenInvariant("document.issue_date is missing")
     sign = Decimal(-1) if document.kind.credit else Decimal(1)
     rows: dict[tuple[ReportCategory, Decimal], tuple[Decimal, Decimal]] = {}
     for group in _net_of_deposits(document):
@@ -304,8 +309,10 @@ def transaction_rows(document: Document) -> list[TransactionRow]:
 
 def reported_invoice(document: Document) -> ReportedInvoice:
     """A document to a business abroad as its 10.1 record."""
-    assert document.number is not None
-    assert document.issue_date is not None
+    if document.number is None:
+        raise BrokenInvariant("document.number is missing")
+    if document.issue_date is None:
+        raise BrokenInvariant("document.issue_date is missing")
     customer = document.customer
     place = customer.address or document.delivery_address
     groups = document.totals.vat

@@ -52,3 +52,9 @@ class Busy(DomainError):
     longer than a request may wait (HTTP 503): retrying is safe."""
 
     code = "busy"
+
+
+class BrokenInvariant(Exception):
+    """What the code guarantees did not hold (a finalized document without its number): a defect,
+    answered 500 and logged, never the caller's to fix. Raised where an `assert` would vanish under
+    `python -O`."""

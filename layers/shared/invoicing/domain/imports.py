@@ -7,7 +7,7 @@ from datetime import datetime
 
 from invoicing.domain.documents import check_due_date, draft_document
 from invoicing.domain.e_invoicing import EInvoicing
-from invoicing.domain.errors import InvalidDocument
+from invoicing.domain.errors import BrokenInvariant, InvalidDocument
 from invoicing.domain.model import Document, DocumentContent
 
 PDF_MAGIC = b"%PDF-"
@@ -15,8 +15,10 @@ PDF_MAGIC = b"%PDF-"
 
 def record_external(content: DocumentContent, *, document_id: str, now: datetime) -> Document:
     """The imported document, final at once: its number is the external_ref it had elsewhere."""
-    assert content.kind.original_file
-    assert content.issue_date is not None
+    if not content.kind.original_file:
+        raise BrokenInvariant("only an import of an external document is recorded final at once")
+    if content.issue_date is None:
+        raise BrokenInvariant("content.issue_date is missing")
     document = draft_document(content, document_id=document_id, now=now)
     return document.model_copy(
         update={

@@ -14,7 +14,7 @@ from typing import Final, Literal
 from babel.numbers import format_decimal
 
 from invoicing.domain.documents import content_fields, draft_document
-from invoicing.domain.errors import InvalidDocument, StateConflict
+from invoicing.domain.errors import BrokenInvariant, InvalidDocument, StateConflict
 from invoicing.domain.model import Document, DocumentContent, Quote, QuoteStatus
 from invoicing.domain.money import percent_of, round_money
 from invoicing.domain.parts import DocumentRef, Line, QuoteInvoice
@@ -38,7 +38,8 @@ def check_decision(quote: Quote, decision: Decision, today: date) -> None:
     if quote.status != "open":
         raise StateConflict(f"the quote is already {quote.status}", code=f"quote_{quote.status}")
     if decision == "accepted" and is_expired(quote, today):
-        assert quote.valid_until is not None
+        if quote.valid_until is None:
+            raise BrokenInvariant("quote.valid_until is missing")
         raise StateConflict(
             f"the quote expired on {quote.valid_until.isoformat()}: issue a new one", code="quote_expired"
         )
@@ -67,7 +68,8 @@ def status_once_withdrawn(draft: Document) -> QuoteStatus | None:
 
 
 def _reference(quote: Quote) -> DocumentRef:
-    assert quote.number is not None
+    if quote.number is None:
+        raise BrokenInvariant("quote.number is missing")
     return DocumentRef(id=quote.id, number=quote.number)
 
 
@@ -94,7 +96,8 @@ def deposit_from_quote(
             field="deposit_percent",
         )
     title, rate_suffix, locale = _DEPOSIT_TITLE[quote.language]
-    assert quote.number is not None
+    if quote.number is None:
+        raise BrokenInvariant("quote.number is missing")
     heading = title.format(percent=format_decimal(percent, locale=locale), number=quote.number)
     lines = [
         Line(

@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from invoicing.domain.errors import InvalidDocument
+from invoicing.domain.errors import BrokenInvariant, InvalidDocument
 from invoicing.domain.money import at_least_minor_unit, minor_unit, normalized, percent_of, round_money
 from invoicing.domain.parts import Discount, Line, PricedLine, Totals, VatAmount
 from invoicing.domain.vat import VatCategory, default_category
 
 
 def line_net(line: Line, currency: str) -> Decimal:
-    assert line.unit_price is not None
+    if line.unit_price is None:
+        raise BrokenInvariant("line.unit_price is missing")
     gross = line.quantity * line.unit_price
     if line.discount is not None:
         if line.discount.type == "percent":
@@ -35,7 +36,8 @@ def price_lines(lines: Sequence[Line], currency: str) -> list[PricedLine]:
         if line.kind != "item":
             priced.append(PricedLine(**line.model_dump(exclude_none=True)))
             continue
-        assert line.vat_rate is not None
+        if line.vat_rate is None:
+            raise BrokenInvariant("line.vat_rate is missing")
         try:
             net = line_net(line, currency)
         except InvalidDocument as error:

@@ -6,7 +6,7 @@ collected, with what was paid at each VAT rate) and the ones a buyer's platform 
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # builds XML; what is parsed goes through defusedxml  # nosec B405
 from datetime import UTC, date, datetime
 from typing import Final, NamedTuple
 
@@ -14,6 +14,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from invoicing.domain.e_invoicing import STATUS_CODES, ReceivedStatus, StatusEntry
+from invoicing.domain.errors import BrokenInvariant
 from invoicing.domain.model import Document
 from invoicing.einvoice.cii import add_element, amount_text, decimal_text, qualified
 
@@ -72,9 +73,12 @@ class InvoiceReference(NamedTuple):
 
 def reference_of(document: Document) -> InvoiceReference:
     seller, buyer = document.seller, document.customer
-    assert seller is not None, "a finalized document names its seller"
-    assert document.number is not None, "a finalized document is numbered"
-    assert document.issue_date is not None, "a finalized document is dated"
+    if seller is None:
+        raise BrokenInvariant("a finalized document names its seller")
+    if document.number is None:
+        raise BrokenInvariant("a finalized document is numbered")
+    if document.issue_date is None:
+        raise BrokenInvariant("a finalized document is dated")
     buyer_address = buyer.receiving_address
     return InvoiceReference(
         number=document.number,

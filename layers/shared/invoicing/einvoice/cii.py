@@ -9,11 +9,12 @@ the rounding amount (BT-114).
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # builds XML; what is parsed goes through defusedxml  # nosec B405
 from datetime import date
 from decimal import Decimal
 from typing import Final
 
+from invoicing.domain.errors import BrokenInvariant
 from invoicing.domain.model import Document
 from invoicing.domain.money import round_money
 from invoicing.domain.parts import Address, ElectronicAddress, PricedLine
@@ -117,9 +118,12 @@ def _address(parent: ET.Element, address: Address | None, *, country: str | None
 
 
 def _line(transaction: ET.Element, position: int, line: PricedLine, currency: str) -> None:
-    assert line.unit_price is not None
-    assert line.vat_rate is not None
-    assert line.total_excl_tax is not None
+    if line.unit_price is None:
+        raise BrokenInvariant("line.unit_price is missing")
+    if line.vat_rate is None:
+        raise BrokenInvariant("line.vat_rate is missing")
+    if line.total_excl_tax is None:
+        raise BrokenInvariant("line.total_excl_tax is missing")
     # The standard wants a price that is not negative: a credit line says so with its quantity.
     sign = Decimal(-1) if line.unit_price < 0 else Decimal(1)
     price, quantity = line.unit_price * sign, line.quantity * sign
@@ -216,7 +220,8 @@ def allowances_by_group(document: Document) -> dict[tuple[Decimal, str], Decimal
 def _vat_due_date_type(document: Document) -> str | None:
     """When VAT falls due (BT-8): at invoicing for a seller that opted for debits (5), at payment for
     services otherwise (72); goods say nothing, VAT being due at delivery."""
-    assert document.seller is not None
+    if document.seller is None:
+        raise BrokenInvariant("document.seller is missing")
     if document.seller.vat_on_debits:
         return "5"
     return "72" if document.operation_nature == "services" else None

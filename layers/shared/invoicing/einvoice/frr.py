@@ -12,7 +12,7 @@ Dates are written YYYYMMDD and amounts to the currency's minor unit, as the publ
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # builds XML; what is parsed goes through defusedxml  # nosec B405
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal

@@ -18,6 +18,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from invoicing.domain.errors import BrokenInvariant
 from invoicing.domain.model import Document
 
 SRGB = "sRGB IEC61966-2.1"
@@ -50,7 +51,8 @@ def with_output_intent(pdf: bytes) -> bytes:
 
 
 def facturx_pdf(pdf: bytes, xml: bytes, document: Document) -> bytes:
-    assert document.seller is not None
+    if document.seller is None:
+        raise BrokenInvariant("document.seller is missing")
     metadata = {
         "author": document.seller.name,
         "keywords": "Factur-X, EN 16931",

@@ -3,10 +3,11 @@ data as the CII, for the platforms that take UBL."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # builds XML; what is parsed goes through defusedxml  # nosec B405
 from decimal import Decimal
 from typing import Final
 
+from invoicing.domain.errors import BrokenInvariant
 from invoicing.domain.model import Document
 from invoicing.domain.money import round_money
 from invoicing.domain.parts import Address, Customer, PricedLine, Seller
@@ -90,9 +91,12 @@ def _party(parent: ET.Element, role: str, party: Seller | Customer, country: str
 
 
 def _line(root: ET.Element, position: int, line: PricedLine, document: Document, credit: bool) -> None:
-    assert line.unit_price is not None
-    assert line.vat_rate is not None
-    assert line.total_excl_tax is not None
+    if line.unit_price is None:
+        raise BrokenInvariant("line.unit_price is missing")
+    if line.vat_rate is None:
+        raise BrokenInvariant("line.vat_rate is missing")
+    if line.total_excl_tax is None:
+        raise BrokenInvariant("line.total_excl_tax is missing")
     currency = document.currency
     sign = Decimal(-1) if line.unit_price < 0 else Decimal(1)
     price, quantity = line.unit_price * sign, line.quantity * sign

@@ -24,6 +24,7 @@ from invoicing.domain.e_reporting import (
     payment_contribution,
     transactions_contribution,
 )
+from invoicing.domain.errors import BrokenInvariant
 from invoicing.domain.model import Document
 from invoicing.domain.reporting_calendar import Period
 from invoicing.services.identifiers import utc_now
@@ -124,7 +125,8 @@ def close_due(deps: Dependencies, today: date) -> int:
 def close_period(deps: Dependencies, tenant_id: str, period: Period) -> PeriodState:
     deps.reports.close(tenant_id, period, utc_now())
     state = deps.reports.period(tenant_id, period.id)
-    assert state is not None
+    if state is None:
+        raise BrokenInvariant("state is missing")
     logger.info("period closed", extra={"tenant_id": tenant_id, "period_id": period.id})
     return state
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from aws_lambda_powertools import Logger
 
-from invoicing.domain.errors import InvalidDocument, NotFound, Unauthenticated
+from invoicing.domain.errors import BrokenInvariant, InvalidDocument, NotFound, Unauthenticated
 from invoicing.services.identifiers import utc_now
 from invoicing.services.ports import (
     Dependencies,
@@ -121,7 +121,8 @@ def receive_callback(deps: Dependencies, connection_id: str, body: bytes, header
     if found is None or found[1].sealed_signing_key is None:
         raise NotFound(f"no platform connection {connection_id[:64]!r}", field="connection_id")
     tenant_id, connection = found
-    assert connection.sealed_signing_key is not None
+    if connection.sealed_signing_key is None:
+        raise BrokenInvariant("connection.sealed_signing_key is missing")
     key = deps.secrets.open(connection.sealed_signing_key, tenant_id=tenant_id, endpoint_id=connection_id)
     lowered = {name.lower(): value for name, value in headers.items()}
     _verify(key, body, lowered.get("afnor-signature", ""), lowered.get("afnor-signature-timestamp", ""))

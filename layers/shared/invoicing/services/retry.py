@@ -32,4 +32,4 @@ class Backoff:
         if time.monotonic() > self._deadline:
             raise Busy(self.busy, code=self.code)
         step = min(self.cap, self.first * 2**self.attempts)
-        time.sleep(min(at_least, self.cap) + random.uniform(0, step))  # noqa: S311 - jitter, not secrecy
+        time.sleep(min(at_least, self.cap) + random.uniform(0, step))  # noqa: S311  # jitter, not secrecy  # nosec B311

@@ -37,6 +37,7 @@ from invoicing.domain.e_reporting import (
     TransactionRow,
     Transmission,
 )
+from invoicing.domain.errors import BrokenInvariant
 from invoicing.domain.reporting_calendar import Period, ReportKind
 from invoicing.services.ports import Contention
 
@@ -63,7 +64,8 @@ def _record_sk(contribution: Contribution) -> str:
     record = contribution.record
     if isinstance(record, ReportedInvoice):
         return f"EREP#I#{record.issue_date.isoformat()}#{contribution.key}"
-    assert isinstance(record, ReportedPayment)
+    if not isinstance(record, ReportedPayment):
+        raise BrokenInvariant(f"a payments period holds payments, not {type(record).__name__}")
     return f"EREP#Q#{record.paid_on.isoformat()}#{contribution.key}"
 
 
