@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -48,7 +49,9 @@ class LambdaContext:
 
 
 def _environment_main(function: Function, environment: dict[str, str], connection: Connection) -> None:
-    """The body of an execution environment's process: import once, then serve invocations."""
+    """The body of an execution environment's process: import once, then serve invocations. Ctrl-C
+    is the stack's to handle: it stops every environment."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.update(environment)
     sys.path.insert(0, str(function.code_dir))
     module_name, handler_name = function.handler.rsplit(".", 1)
@@ -78,7 +81,10 @@ def _environment_main(function: Function, environment: dict[str, str], connectio
         try:
             connection.send(("ok", handler(event, context)))
         except Exception as error:
-            traceback.print_exc()
+            # An authorizer refuses a key with Exception("Unauthorized"), as API Gateway asks: the
+            # gateway's line for the 401 says it, no traceback needed.
+            if not (type(error) is Exception and str(error) == "Unauthorized"):
+                traceback.print_exc()
             connection.send(("error", str(error)))
 
 

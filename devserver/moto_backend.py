@@ -13,6 +13,7 @@ import io
 import json
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -108,7 +109,9 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def _serve(host: str, port: int, ready: Connection) -> None:
-    """The moto process: its own interpreter, so its work never waits on the gateway's GIL."""
+    """The moto process: its own interpreter, so its work never waits on the gateway's GIL. Ctrl-C
+    is the stack's to handle: it stops moto last."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     moto_at_dynamodb_costs()
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(host, port, serialized(app), threaded=True, request_handler=_QuietHandler)

@@ -11,12 +11,17 @@ its routes use (the authorizer, for one, loads the tenants' table alone).
 from __future__ import annotations
 
 import os
+import warnings
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from invoicing.adapters import aws
+
+# A function that recorded no metric in an invocation publishes none, as meant: Powertools' warning
+# about it would otherwise fill every function's log.
+warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
