@@ -7,7 +7,9 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+from invoicing.cli import main
 from tests.support.http import Client, wait_for
+from tests.support.samples import EVENTS
 from tests.support.shop_events import shopify_order, shopify_refund
 from tests.support.shop_http import documents_when, endpoint_for, post_delivery
 
@@ -71,3 +73,21 @@ def test_a_paid_then_refunded_order_is_processed_in_that_order(client: Client):
     )
     # Straight after its order: it never had to wait for it, nor to be tried twice.
     assert (refund["status"], refund["attempts"], refund["reason"]) == ("invoiced", 1, None)
+
+
+def test_the_cli_sends_the_samples_as_the_readme_says(client: Client, capsys):
+    woocommerce = client.request(
+        "POST", "/v1/webhook-endpoints", json={"provider": "woocommerce", "secret": "wc_local_sample_secret"}
+    ).json()
+    ping = EVENTS / "webhook_woocommerce_ping.json"
+    order = EVENTS / "webhook_woocommerce_order_updated.json"
+    assert main(["webhooks", "send", str(ping), "--url", woocommerce["url"]]) == 0  # unsigned: no secret
+    assert capsys.readouterr().out.startswith("200 ")
+    assert main(["webhooks", "send", str(order), "--url", woocommerce["url"]]) == 2  # signed: its secret
+    assert "--secret" in capsys.readouterr().err
+    sent = main(
+        ["webhooks", "send", str(order), "--url", woocommerce["url"], "--secret", "wc_local_sample_secret"]
+    )
+    assert (sent, capsys.readouterr().out.startswith("200 ")) == (0, True)
+    documents = documents_when(client, lambda docs: any(d["status"] == "paid" for d in docs))
+    assert [d["total_incl_tax"] for d in documents] == ["45.89"]

@@ -55,7 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     send.add_argument(
         "--url", required=True, help="the endpoint's url, as POST /v1/webhook-endpoints gave it"
     )
-    send.add_argument("--secret", required=True, help="the secret the endpoint was created with")
+    send.add_argument(
+        "--secret", help="the secret the endpoint was created with (none for an unsigned sample: a ping)"
+    )
     return parser
 
 
@@ -69,6 +71,9 @@ def _send(args: argparse.Namespace) -> int:
         if name.lower() not in {"host", "content-length"} and not name.lower().startswith("x-forwarded")
     }
     if SIGNATURE_HEADERS[provider] in headers:  # signed afresh; WooCommerce's ping is not signed at all
+        if not args.secret:
+            sys.stderr.write(f"{args.event.name} is signed: give the endpoint's --secret\n")
+            return 2
         headers[SIGNATURE_HEADERS[provider]] = sign(provider, body, args.secret, now=time.time())
     # The operator's own URL, its scheme checked by main().
     request = urllib.request.Request(args.url, data=body, headers=headers, method="POST")  # noqa: S310
