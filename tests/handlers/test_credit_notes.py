@@ -30,8 +30,14 @@ def test_a_full_credit_note_is_numbered_in_its_own_series_and_settles_the_invoic
     assert response.status == 201, response.text
     note = response.json()
     assert response.headers["location"] == f"/v1/invoices/{note['id']}"
-    assert (note["type"], note["number"], note["status"]) == ("credit_note", f"AV{YEAR}-00001", "open")
+    assert (note["type"], note["number"], note["status"]) == ("credit_note", f"AV{YEAR}-00001", "applied")
     assert note["totals"]["total_incl_tax"] == invoice["totals"]["total_incl_tax"]
+    # Imputed on the invoice as it is issued: nothing is due on it, now or when read again.
+    assert note["totals"]["amount_due"] == "0.00"
+    again = api.read(note["id"]).json()
+    assert (again["status"], again["totals"]["amount_due"]) == ("applied", "0.00")
+    listed = api.list(status="applied").json()["data"]
+    assert [entry["id"] for entry in listed] == [note["id"]]
     assert note["corrects"] == {
         "id": invoice["id"],
         "number": invoice["number"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, overload
 
 from invoicing.domain.e_invoicing import EInvoicing, StatusEntry, processing_rule
@@ -10,6 +11,7 @@ from invoicing.domain.errors import InvalidDocument, StateConflict
 from invoicing.domain.finalize_check import Problem, check_document
 from invoicing.domain.kinds import Series
 from invoicing.domain.model import AnyDocument, D, Document, DocumentContent, Quote, QuoteContent
+from invoicing.domain.money import round_money
 from invoicing.domain.parts import Seller
 from invoicing.domain.terms import (
     PaymentTerms,
@@ -190,9 +192,15 @@ def freeze(
             raise InvalidDocument("valid_until must not be before issue_date", field="valid_until")
     else:
         reform = {"e_invoicing": e_invoicing_at_issue(document, now)}
+    applied = isinstance(document, Document) and is_applied(document)
+    nothing_due = round_money(Decimal(0), document.currency)
+    settlement: dict[str, Any] = (
+        {"status": "applied", "totals": document.totals.model_copy(update={"amount_due": nothing_due})}
+        if applied
+        else {"status": "open"}
+    )
     return document.model_copy(
         update={
-            "status": "open",
             "number": number,
             "issue_date": issue_date,
             "due_date": due,
@@ -201,8 +209,15 @@ def freeze(
             "seller": seller,
             "finalized_at": now,
         }
+        | settlement
         | reform
     )
+
+
+def is_applied(document: Document) -> bool:
+    """A credit note of ours is imputed, whole, on the invoice it corrects as it is issued (the
+    invoice's amount due falls by it): nothing is due on it either way."""
+    return document.kind.credit and document.corrects is not None
 
 
 def e_invoicing_at_issue(document: Document, now: datetime) -> EInvoicing:

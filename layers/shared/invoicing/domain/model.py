@@ -36,10 +36,12 @@ from invoicing.domain.parts import (
 from invoicing.domain.terms import PaymentTerms
 
 InvoiceType = Literal["invoice", "credit_note", "deposit", "proforma", "external", "external_credit"]
-DocumentStatus = Literal["draft", "open", "partially_paid", "paid", "credited"]
+DocumentStatus = Literal["draft", "open", "partially_paid", "paid", "credited", "applied"]
 QuoteStatus = Literal["draft", "open", "accepted", "declined", "invoiced"]
 # Either aggregate's, as lists filter on them.
-Status = Literal["draft", "open", "partially_paid", "paid", "credited", "accepted", "declined", "invoiced"]
+Status = Literal[
+    "draft", "open", "partially_paid", "paid", "credited", "applied", "accepted", "declined", "invoiced"
+]
 
 MAX_LINES = 1000
 MAX_DEPOSITS = 20

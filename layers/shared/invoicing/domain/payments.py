@@ -21,7 +21,7 @@ def status_after(due: Decimal, paid: Decimal) -> DocumentStatus:
 
 def settled(document: Document, payments: list[Payment], credit_notes: list[CreditNoteRef]) -> Document:
     """The document as its payments and credit notes leave it: amounts and status follow them."""
-    if document.is_draft or not document.kind.settled:
+    if document.is_draft or not document.kind.settled or document.status == "applied":
         return document
     paid = round_money(sum((payment.amount for payment in payments), Decimal(0)), document.currency)
     credited = round_money(sum((note.amount for note in credit_notes), Decimal(0)), document.currency)
