@@ -85,7 +85,7 @@ def test_the_final_document_carries_the_legal_mentions():
         "SAS",
         "au capital de 5 000 €",
         "21 décembre 2026",
-        "40 €",
+        "40\u00a0€",
         "trois fois le taux d'intérêt légal",
         "Pas d'escompte",
         "TVA 20\xa0% sur 1\u202f234,56\xa0€",
@@ -101,6 +101,16 @@ def test_consumers_get_no_b2b_penalty_mention_and_english_documents_are_in_engli
     assert "Invoice No. F2026-00042" in text
     assert "40 EUR" not in text
     assert "Total incl. VAT" in text
+
+
+def test_english_documents_follow_english_typography():
+    _, final = document(language="en")
+    text = html_text.unescape(render_html(final, "en"))
+    assert "Issue date: 21 November 2026" in text
+    assert "Due date: 21 December 2026" in text
+    assert " :" not in text.replace("\u00a0:", " :").split("</style>", 1)[1]  # no French colon anywhere
+    assert "a fixed recovery indemnity of €40" in text
+    assert "€1,234.56" in text
 
 
 def test_an_exemption_mention_appears_when_set():
@@ -130,8 +140,9 @@ def test_the_2026_mentions_are_printed():
     html = render_html(
         final.model_copy(update={"seller": SELLER.model_copy(update={"vat_on_debits": True})}), "fr"
     )
-    assert "Nature de l&#39;opération : prestation de services" in html
-    assert "Adresse de livraison : Entrepôt 3, 93200 Saint-Denis" in html
+    # French typography: a no-break space before the colon.
+    assert "Nature de l&#39;opération\u00a0: prestation de services" in html
+    assert "Adresse de livraison\u00a0: Entrepôt 3, 93200 Saint-Denis" in html
     assert "d&#39;après les débits" in html
 
 
@@ -139,7 +150,7 @@ def test_an_invoice_in_dollars_gives_its_vat_in_euros():
     _, final = document(currency="USD", exchange_rate="0.92")
     assert final.totals.total_vat_eur == (final.totals.total_vat * Decimal("0.92")).quantize(Decimal("0.01"))
     html = render_html(final, "fr")
-    assert "Taux de change : 1 USD = 0,92" in html
+    assert "Taux de change\u00a0: 1 USD = 0,92" in html
     assert "TVA en euros" in html
 
 

@@ -7,29 +7,30 @@ from typing import Final
 LABELS: Final[dict[str, dict[str, str]]] = {
     "fr": {
         "invoice": "Facture",
+        "colon": "\u00a0:",  # French typography: a no-break space before the colon
         "deposit": "Facture d'acompte",
         "credit_note": "Avoir",
         "proforma": "Facture proforma",
         "quote": "Devis",
         "rounding": "Arrondi",
         "operation_nature": "Nature de l'opération",
-        "exchange": "Taux de change : 1 {currency} = {rate} ; TVA en euros : {vat} ; "
-        "total en euros : {total}",
+        "exchange": "Taux de change\u00a0: 1 {currency} = {rate}\u00a0; TVA en euros\u00a0: {vat}\u00a0; "
+        "total en euros\u00a0: {total}",
         "goods": "livraison de biens",
         "services": "prestation de services",
         "mixed": "livraison de biens et prestation de services",
         "vat_on_debits": "Option pour le paiement de la taxe d'après les débits",
         "delivery_address": "Adresse de livraison",
         "valid_until": "Devis valable jusqu'au",
-        "acceptance": "Bon pour accord : date, nom et signature du client, "
+        "acceptance": "Bon pour accord\u00a0: date, nom et signature du client, "
         "précédés de la mention « Bon pour accord »",
         "from_quote": "Selon devis {number}",
         "deposit_deducted": "Acompte {number} du {date}",
         "external": "Facture",
         "external_credit": "Avoir",
         "draft": "BROUILLON",
-        "draft_notice": "Brouillon sans valeur légale : aucun numéro n'est encore attribué.",
-        "proforma_notice": "Facture proforma : document sans valeur comptable, la facture suivra.",
+        "draft_notice": "Brouillon sans valeur légale\u00a0: aucun numéro n'est encore attribué.",
+        "proforma_notice": "Facture proforma\u00a0: document sans valeur comptable, la facture suivra.",
         "number": "N°",
         "issue_date": "Date d'émission",
         "delivery_date": "Date de livraison ou d'exécution",
@@ -52,7 +53,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "amount_due": "Net à payer",
         "terms_on_receipt": "Paiement à réception",
         "penalties": "En cas de retard de paiement, des pénalités sont exigibles au taux de {rate}, ainsi "
-        "qu'une indemnité forfaitaire pour frais de recouvrement de 40 € (art. L441-10 du Code de commerce).",
+        "qu'une indemnité forfaitaire pour frais de recouvrement de 40\u00a0€ (art. L441-10 du Code de commerce).",
         "legal_rate": "trois fois le taux d'intérêt légal",
         "no_early_discount": "Pas d'escompte pour paiement anticipé.",
         "notes": "Notes",
@@ -64,6 +65,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     },
     "en": {
         "invoice": "Invoice",
+        "colon": ":",
         "deposit": "Deposit invoice",
         "credit_note": "Credit note",
         "proforma": "Pro forma invoice",
@@ -106,7 +108,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "total_incl_tax": "Total incl. VAT",
         "amount_due": "Amount due",
         "terms_on_receipt": "Payable on receipt",
-        "penalties": "Late payment incurs penalties at {rate} and a fixed recovery indemnity of 40 EUR "
+        "penalties": "Late payment incurs penalties at {rate} and a fixed recovery indemnity of €40 "
         "(art. L441-10 of the French Commercial Code).",
         "legal_rate": "three times the French legal interest rate",
         "no_early_discount": "No discount for early payment.",
