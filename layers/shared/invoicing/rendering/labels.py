@@ -53,7 +53,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "amount_due": "Net à payer",
         "terms_on_receipt": "Paiement à réception",
         "penalties": "En cas de retard de paiement, des pénalités sont exigibles au taux de {rate}, ainsi "
-        "qu'une indemnité forfaitaire pour frais de recouvrement de 40\u00a0€ (art. L441-10 du Code de commerce).",
+        "qu'une indemnité forfaitaire pour frais de recouvrement de 40\u00a0€ "
+        "(art. L441-10 du Code de commerce).",
         "legal_rate": "trois fois le taux d'intérêt légal",
         "no_early_discount": "Pas d'escompte pour paiement anticipé.",
         "notes": "Notes",
