@@ -240,3 +240,18 @@ def test_a_cursor_of_one_list_read_in_the_other_is_harmless(api: Api):
     assert crossed.status == 200
     assert all(entry["type"] == "quote" for entry in crossed.json()["data"])
     assert all(entry["type"] == "invoice" for entry in api.list(cursor=quotes_cursor).json()["data"])
+
+
+def test_a_quote_is_refused_at_its_finalization_what_its_invoices_would_be_refused(api: Api):
+    """A business customer without an address: its deposit and final invoices could not be issued
+    as e-invoices (EN 16931 BR-10), so the quote says so before the customer signs it."""
+    customer = {key: value for key, value in QUOTE["customer"].items() if key != "address"}
+    draft = api.quotes("POST", body=QUOTE | {"customer": customer}).json()
+    refused = api.quotes("POST", f"/{draft['id']}/finalize")
+    assert (refused.status, refused.json()["error"]["code"]) == (422, "finalize_blocked")
+    (problem,) = refused.json()["error"]["details"]
+    assert problem["field"] == "customer.address"
+    assert problem["message"].startswith("send the customer's address")
+    completed = api.quotes("PATCH", f"/{draft['id']}", body={"customer": QUOTE["customer"]})
+    assert completed.status == 200, completed.text
+    assert api.quotes("POST", f"/{draft['id']}/finalize").status == 200

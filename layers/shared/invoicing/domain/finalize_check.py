@@ -78,9 +78,12 @@ def check_document(document: AnyDocument, seller: Seller | None) -> Check:
     warnings: list[Problem] = []
     customer = document.customer
     categories = _categories(document)
+    # A quote is checked as the e-invoices it becomes (its deposits, its final invoice): what they
+    # would be refused, it is refused now, before the customer signs it.
+    e_invoice = document.kind.e_invoice or document.kind.resource == "quotes"
     # Between French businesses the e-invoice goes through the platforms, which refuse what breaks
     # the French rules (BR-FR): those problems block it here first.
-    e_invoiced = processing_rule(customer, e_invoice=document.kind.e_invoice) == "B2B"
+    e_invoiced = processing_rule(customer, e_invoice=e_invoice) == "B2B"
     if e_invoiced:
         blocking += _french_rules(document)
     if seller is None:
@@ -132,14 +135,25 @@ def check_document(document: AnyDocument, seller: Seller | None) -> Check:
                 "delivery_date_missing", "delivery_date", "an intra-EU supply of goods is dated (BR-IC-11)"
             )
         )
-    if document.kind.e_invoice and customer.address is None:
-        problem = Problem(
-            "buyer_address_missing",
-            "customer.address",
-            "the e-invoice gives the buyer's address (EN 16931 BR-10); without it, the buyer's country "
-            "is taken as France",
-        )
-        (blocking if customer.is_business or categories & {"AE", "K", "G"} else warnings).append(problem)
+    if e_invoice and customer.address is None:
+        if customer.is_business or categories & {"AE", "K", "G"}:
+            blocking.append(
+                Problem(
+                    "buyer_address_missing",
+                    "customer.address",
+                    "send the customer's address (customer.address: line1, postal_code, city, country): "
+                    "an e-invoice to a business or abroad gives the buyer's address (EN 16931 BR-10)",
+                )
+            )
+        else:
+            warnings.append(
+                Problem(
+                    "buyer_address_missing",
+                    "customer.address",
+                    "without the customer's address (customer.address), the e-invoice takes the buyer's "
+                    "country as France",
+                )
+            )
     if customer.vat_number and customer.vat_number.startswith("FR") and not customer.siren:
         warnings.append(
             Problem(
@@ -148,7 +162,7 @@ def check_document(document: AnyDocument, seller: Seller | None) -> Check:
                 "between French businesses, the buyer's SIREN is a mandatory mention from September 2026",
             )
         )
-    if document.kind.e_invoice and document.operation_nature is None:
+    if e_invoice and document.operation_nature is None:
         problem = Problem(
             "operation_nature_missing",
             "operation_nature",
