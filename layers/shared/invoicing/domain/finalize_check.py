@@ -55,6 +55,19 @@ def _french_rules(document: AnyDocument) -> list[Problem]:
     return problems
 
 
+_ADDRESS_REQUIRED = Problem(
+    "buyer_address_missing",
+    "customer.address",
+    "send the customer's address (customer.address: line1, postal_code, city, country): an e-invoice "
+    "to a business or abroad gives the buyer's address (EN 16931 BR-10)",
+)
+_ADDRESS_ADVISED = Problem(
+    "buyer_address_missing",
+    "customer.address",
+    "without the customer's address (customer.address), the e-invoice takes the buyer's country as France",
+)
+
+
 @dataclass(frozen=True)
 class Check:
     blocking: list[Problem]
@@ -136,24 +149,8 @@ def check_document(document: AnyDocument, seller: Seller | None) -> Check:
             )
         )
     if e_invoice and customer.address is None:
-        if customer.is_business or categories & {"AE", "K", "G"}:
-            blocking.append(
-                Problem(
-                    "buyer_address_missing",
-                    "customer.address",
-                    "send the customer's address (customer.address: line1, postal_code, city, country): "
-                    "an e-invoice to a business or abroad gives the buyer's address (EN 16931 BR-10)",
-                )
-            )
-        else:
-            warnings.append(
-                Problem(
-                    "buyer_address_missing",
-                    "customer.address",
-                    "without the customer's address (customer.address), the e-invoice takes the buyer's "
-                    "country as France",
-                )
-            )
+        required = customer.is_business or bool(categories & {"AE", "K", "G"})
+        (blocking if required else warnings).append(_ADDRESS_REQUIRED if required else _ADDRESS_ADVISED)
     if customer.vat_number and customer.vat_number.startswith("FR") and not customer.siren:
         warnings.append(
             Problem(
