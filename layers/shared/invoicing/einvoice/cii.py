@@ -12,7 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET  # builds XML; what is parsed goes through defusedxml  # nosec B405
 from datetime import date
 from decimal import Decimal
-from typing import Final
+from typing import Final, NamedTuple
 
 from invoicing.domain.errors import BrokenInvariant
 from invoicing.domain.model import Document
@@ -101,6 +101,34 @@ def decimal_text(value: Decimal) -> str:
     return text if text != "-0" else "0"
 
 
+class LineFigures(NamedTuple):
+    """What both syntaxes (CII, UBL) state of a priced line."""
+
+    price: Decimal  # the net unit price, never negative: a credit line says so with its quantity
+    quantity: Decimal
+    unit: str  # its UN/ECE Recommendation 20 code
+    vat_rate: Decimal
+    category: str
+    net: Decimal  # the line's total excl. tax
+    allowance: Decimal  # what the line's discount takes off quantity x price (negative: a surcharge)
+
+
+def line_figures(line: PricedLine, currency: str) -> LineFigures:
+    if line.unit_price is None or line.vat_rate is None or line.total_excl_tax is None:
+        raise BrokenInvariant(f"line {line.title[:50]!r} is not priced")
+    sign = Decimal(-1) if line.unit_price < 0 else Decimal(1)
+    price, quantity = line.unit_price * sign, line.quantity * sign
+    return LineFigures(
+        price=price,
+        quantity=quantity,
+        unit=UNIT_CODES.get((line.unit or "").strip().casefold(), "C62"),
+        vat_rate=line.vat_rate,
+        category=line.vat_category or default_category(line.vat_rate),
+        net=line.total_excl_tax,
+        allowance=round_money(quantity * price, currency) - line.total_excl_tax,
+    )
+
+
 def _address(parent: ET.Element, address: Address | None, *, country: str | None = None) -> None:
     """The postal address; with none known, only `country` (the buyer of a French shop who gave no
     address: finalize-check warns of it)."""
@@ -118,15 +146,7 @@ def _address(parent: ET.Element, address: Address | None, *, country: str | None
 
 
 def _line(transaction: ET.Element, position: int, line: PricedLine, currency: str) -> None:
-    if line.unit_price is None:
-        raise BrokenInvariant("line.unit_price is missing")
-    if line.vat_rate is None:
-        raise BrokenInvariant("line.vat_rate is missing")
-    if line.total_excl_tax is None:
-        raise BrokenInvariant("line.total_excl_tax is missing")
-    # The standard wants a price that is not negative: a credit line says so with its quantity.
-    sign = Decimal(-1) if line.unit_price < 0 else Decimal(1)
-    price, quantity = line.unit_price * sign, line.quantity * sign
+    figures = line_figures(line, currency)
     item = _add(transaction, "ram:IncludedSupplyChainTradeLineItem")
     document = _add(item, "ram:AssociatedDocumentLineDocument")
     _add(document, "ram:LineID", str(position))
@@ -137,17 +157,15 @@ def _line(transaction: ET.Element, position: int, line: PricedLine, currency: st
     _add(product, "ram:Name", line.title)
     agreement = _add(item, "ram:SpecifiedLineTradeAgreement")
     net_price = _add(agreement, "ram:NetPriceProductTradePrice")
-    _add(net_price, "ram:ChargeAmount", decimal_text(price))
+    _add(net_price, "ram:ChargeAmount", decimal_text(figures.price))
     delivery = _add(item, "ram:SpecifiedLineTradeDelivery")
-    unit = UNIT_CODES.get((line.unit or "").strip().casefold(), "C62")
-    _add(delivery, "ram:BilledQuantity", decimal_text(quantity), unitCode=unit)
+    _add(delivery, "ram:BilledQuantity", decimal_text(figures.quantity), unitCode=figures.unit)
     settlement = _add(item, "ram:SpecifiedLineTradeSettlement")
     tax = _add(settlement, "ram:ApplicableTradeTax")
     _add(tax, "ram:TypeCode", "VAT")
-    category = line.vat_category or default_category(line.vat_rate)
-    _add(tax, "ram:CategoryCode", category)
-    _add(tax, "ram:RateApplicablePercent", decimal_text(line.vat_rate))
-    allowance = round_money(quantity * price, currency) - line.total_excl_tax
+    _add(tax, "ram:CategoryCode", figures.category)
+    _add(tax, "ram:RateApplicablePercent", decimal_text(figures.vat_rate))
+    allowance = figures.allowance
     if allowance != 0:
         charge = _add(settlement, "ram:SpecifiedTradeAllowanceCharge")
         indicator = _add(charge, "ram:ChargeIndicator")
@@ -155,7 +173,7 @@ def _line(transaction: ET.Element, position: int, line: PricedLine, currency: st
         _add(charge, "ram:ActualAmount", amount_text(abs(allowance), currency))
         _add(charge, "ram:Reason", "Remise" if allowance > 0 else "Majoration")
     summation = _add(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation")
-    _add(summation, "ram:LineTotalAmount", amount_text(line.total_excl_tax, currency))
+    _add(summation, "ram:LineTotalAmount", amount_text(figures.net, currency))
 
 
 def _contact(party: ET.Element, email: str | None) -> None:

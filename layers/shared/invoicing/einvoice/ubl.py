@@ -7,17 +7,15 @@ import xml.etree.ElementTree as ET  # builds XML; what is parsed goes through de
 from decimal import Decimal
 from typing import Final
 
-from invoicing.domain.errors import BrokenInvariant
 from invoicing.domain.model import Document
-from invoicing.domain.money import round_money
 from invoicing.domain.parts import Address, Customer, PricedLine, Seller
-from invoicing.domain.vat import MENTIONS, default_category
+from invoicing.domain.vat import MENTIONS
 from invoicing.einvoice.cii import (
     EN16931_GUIDELINE,
-    UNIT_CODES,
     allowances_by_group,
     amount_text,
     decimal_text,
+    line_figures,
 )
 from invoicing.einvoice.french_rules import business_process, notes
 
@@ -91,28 +89,20 @@ def _party(parent: ET.Element, role: str, party: Seller | Customer, country: str
 
 
 def _line(root: ET.Element, position: int, line: PricedLine, document: Document, credit: bool) -> None:
-    if line.unit_price is None:
-        raise BrokenInvariant("line.unit_price is missing")
-    if line.vat_rate is None:
-        raise BrokenInvariant("line.vat_rate is missing")
-    if line.total_excl_tax is None:
-        raise BrokenInvariant("line.total_excl_tax is missing")
     currency = document.currency
-    sign = Decimal(-1) if line.unit_price < 0 else Decimal(1)
-    price, quantity = line.unit_price * sign, line.quantity * sign
+    figures = line_figures(line, currency)
     element = _el(root, "cac:CreditNoteLine" if credit else "cac:InvoiceLine")
     _el(element, "cbc:ID", str(position))
     if line.description:
         _el(element, "cbc:Note", line.description)
-    unit = UNIT_CODES.get((line.unit or "").strip().casefold(), "C62")
     _el(
         element,
         "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity",
-        decimal_text(quantity),
-        unitCode=unit,
+        decimal_text(figures.quantity),
+        unitCode=figures.unit,
     )
-    _money(element, "cbc:LineExtensionAmount", line.total_excl_tax, currency)
-    allowance = round_money(quantity * price, currency) - line.total_excl_tax
+    _money(element, "cbc:LineExtensionAmount", figures.net, currency)
+    allowance = figures.allowance
     if allowance != 0:
         charge = _el(element, "cac:AllowanceCharge")
         _el(charge, "cbc:ChargeIndicator", "false" if allowance > 0 else "true")
@@ -120,14 +110,8 @@ def _line(root: ET.Element, position: int, line: PricedLine, document: Document,
         _money(charge, "cbc:Amount", abs(allowance), currency)
     item = _el(element, "cac:Item")
     _el(item, "cbc:Name", line.title)
-    _tax_category(
-        item,
-        "cac:ClassifiedTaxCategory",
-        line.vat_category or default_category(line.vat_rate),
-        line.vat_rate,
-        None,
-    )
-    _el(_el(element, "cac:Price"), "cbc:PriceAmount", decimal_text(price), currencyID=currency)
+    _tax_category(item, "cac:ClassifiedTaxCategory", figures.category, figures.vat_rate, None)
+    _el(_el(element, "cac:Price"), "cbc:PriceAmount", decimal_text(figures.price), currencyID=currency)
 
 
 def _totals(root: ET.Element, document: Document) -> None:
