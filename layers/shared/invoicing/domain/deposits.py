@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from invoicing.domain.errors import BrokenInvariant, InvalidDocument, StateConflict
+from invoicing.domain.errors import InvalidDocument, StateConflict
 from invoicing.domain.model import Document
 from invoicing.domain.money import round_money
 from invoicing.domain.parts import DepositRef
@@ -52,15 +52,12 @@ def deposit_ref(final: Document, deposit: Document, position: int) -> DepositRef
             code="deposit_credited",
             field=field,
         )
-    if deposit.number is None:
-        raise BrokenInvariant("deposit.number is missing")
-    if deposit.issue_date is None:
-        raise BrokenInvariant("deposit.issue_date is missing")
+    number, issue_date = deposit.issued()
     share = amount / deposit.totals.total_incl_tax
     return DepositRef(
         id=deposit.id,
-        number=deposit.number,
-        issue_date=deposit.issue_date,
+        number=number,
+        issue_date=issue_date,
         amount_excl_tax=round_money(deposit.totals.total_excl_tax * share, deposit.currency),
         amount=amount,
     )

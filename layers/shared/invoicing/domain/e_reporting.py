@@ -201,14 +201,11 @@ def payment_contribution(document: Document, payment: Payment) -> Contribution |
     period = _period(document, "payments", payment.date)
     key = f"{document.id}:{payment.id}"
     if rule == "B2BInt":
-        if document.number is None:
-            raise BrokenInvariant("document.number is missing")
-        if document.issue_date is None:
-            raise BrokenInvariant("document.issue_date is missing")
+        number, issue_date = document.issued()
         record = ReportedPayment(
             document_id=document.id,
-            number=document.number,
-            issue_date=document.issue_date,
+            number=number,
+            issue_date=issue_date,
             paid_on=payment.date,
             currency=document.currency,
             amounts=amounts,
@@ -280,8 +277,7 @@ def _net_of_deposits(document: Document) -> list[VatAmount]:
 def transaction_rows(document: Document) -> list[TransactionRow]:
     """A consumer document's rows: each VAT group's base and VAT, split by the nature of its lines
     when it sells both; a credit note's are negative."""
-    if document.issue_date is None:
-        raise BrokenInvariant("document.issue_date is missing")
+    _, issue_date = document.issued()
     sign = Decimal(-1) if document.kind.credit else Decimal(1)
     rows: dict[tuple[ReportCategory, Decimal], tuple[Decimal, Decimal]] = {}
     for group in _net_of_deposits(document):
@@ -295,7 +291,7 @@ def transaction_rows(document: Document) -> list[TransactionRow]:
             rows[(category, group.rate)] = (before[0] + base, before[1] + vat)
     return [
         TransactionRow(
-            document.issue_date,
+            issue_date,
             document.currency,
             category,
             rate,
@@ -309,10 +305,7 @@ def transaction_rows(document: Document) -> list[TransactionRow]:
 
 def reported_invoice(document: Document) -> ReportedInvoice:
     """A document to a business abroad as its 10.1 record."""
-    if document.number is None:
-        raise BrokenInvariant("document.number is missing")
-    if document.issue_date is None:
-        raise BrokenInvariant("document.issue_date is missing")
+    number, issue_date = document.issued()
     customer = document.customer
     place = customer.address or document.delivery_address
     groups = document.totals.vat
@@ -320,8 +313,8 @@ def reported_invoice(document: Document) -> ReportedInvoice:
     category = category_of(document, groups[0], "services" if natures == {"services"} else "goods")
     return ReportedInvoice(
         document_id=document.id,
-        number=document.number,
-        issue_date=document.issue_date,
+        number=number,
+        issue_date=issue_date,
         type_code=document.kind.type_code,
         currency=document.currency,
         due_date=document.due_date,

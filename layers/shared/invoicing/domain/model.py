@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 from pydantic import Field, ValidationInfo, field_validator
 
 from invoicing.domain.e_invoicing import EInvoicing
+from invoicing.domain.errors import BrokenInvariant
 from invoicing.domain.fields import Currency, ExchangeRate, LongText, Metadata, Name, ShortText
 from invoicing.domain.kinds import KINDS, DocumentType, Kind
 from invoicing.domain.parts import (
@@ -174,10 +175,18 @@ class Computed(Contract):
 
     if TYPE_CHECKING:  # declared by the content and the aggregate each document mixes this with
         status: Status
+        issue_date: date | None
 
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+    def issued(self) -> tuple[str, date]:
+        """The number and issue date that finalizing gave the document: what every later use of a
+        finalized one (its records, its references) names it by."""
+        if self.number is None or self.issue_date is None:
+            raise BrokenInvariant(f"document {self.id} is not finalized: it has no number or issue date")
+        return self.number, self.issue_date
 
 
 class Document(Computed, DocumentContent):

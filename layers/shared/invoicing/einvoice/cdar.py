@@ -75,14 +75,11 @@ def reference_of(document: Document) -> InvoiceReference:
     seller, buyer = document.seller, document.customer
     if seller is None:
         raise BrokenInvariant("a finalized document names its seller")
-    if document.number is None:
-        raise BrokenInvariant("a finalized document is numbered")
-    if document.issue_date is None:
-        raise BrokenInvariant("a finalized document is dated")
+    number, issue_date = document.issued()
     buyer_address = buyer.receiving_address
     return InvoiceReference(
-        number=document.number,
-        issue_date=document.issue_date,
+        number=number,
+        issue_date=issue_date,
         type_code=document.kind.type_code or "380",
         currency=document.currency,
         seller_siren=seller.siren,
