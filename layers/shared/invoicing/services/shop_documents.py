@@ -162,14 +162,16 @@ def _release(deps: Dependencies, tenant_id: str, order_keys: tuple[str, ...]) ->
         deps.delivery_records.stop_waiting(tenant_id, waiting)
 
 
-def _finished(deps: Dependencies, tenant_id: str, document_id: str) -> Stored[Document]:
+def _finished(deps: Dependencies, tenant_id: str, stored: Stored[Document]) -> Stored[Document]:
     """Numbered and rendered, whatever an earlier attempt left undone."""
+    if not stored.document.is_draft and is_published(stored):
+        return stored
     try:
-        return finalize_draft(deps, tenant_id, get_invoice(deps, tenant_id, document_id))
+        return finalize_draft(deps, tenant_id, stored)
     except StateConflict as conflict:
         if conflict.code != "already_finalized":
             raise
-        return get_invoice(deps, tenant_id, document_id)
+        return get_invoice(deps, tenant_id, stored.document.id)  # another delivery finished it meanwhile
 
 
 def _day_paid(shop_day: date | None, received_on: date) -> date:
@@ -204,19 +206,21 @@ def invoice_order(
             return Made(_born_paid(deps, tenant_id, order, draft, paid_on=paid_on, now=now), new=True)
         except AlreadyExists:  # another delivery of the order reserved it first
             document_id = deps.webhooks.order_document(tenant_id, order.keys) or draft.id
-            return Made(_finished_paid(deps, tenant_id, document_id, order, paid_on), new=False)
+            taken = get_invoice(deps, tenant_id, document_id)
+            return Made(_finished_paid(deps, tenant_id, taken, order, paid_on), new=False)
     existing = get_invoice(deps, tenant_id, document_id)
-    return Made(_finished_paid(deps, tenant_id, document_id, order, paid_on), new=not _seen_through(existing))
+    return Made(_finished_paid(deps, tenant_id, existing, order, paid_on), new=not _seen_through(existing))
 
 
 def _finished_paid(
-    deps: Dependencies, tenant_id: str, document_id: str, order: ShopOrder, paid_on: date
+    deps: Dependencies, tenant_id: str, existing: Stored[Document], order: ShopOrder, paid_on: date
 ) -> Stored[Document]:
     """The order's invoice with whatever an earlier attempt left undone done: numbered, rendered, paid."""
-    stored = _finished(deps, tenant_id, document_id)
+    stored = _finished(deps, tenant_id, existing)
     if stored.document.totals.amount_due <= 0:
         return stored
-    return payments.add_payment(deps, tenant_id, document_id, _order_payment(stored.document, order, paid_on))
+    payment = _order_payment(stored.document, order, paid_on)
+    return payments.add_payment(deps, tenant_id, stored.document.id, payment)
 
 
 def _order_payment(invoice: Document, order: ShopOrder, paid_on: date) -> Payment:
@@ -261,7 +265,7 @@ def credit_refund(deps: Dependencies, tenant_id: str, refund: ShopRefund, *, rec
     the money went back, and the invoice is settled by what was kept plus what was credited."""
     note_id = document_id_of(tenant_id, refund.key)
     if (existing := find_invoice(deps, tenant_id, note_id)) is not None:
-        return Made(_finished(deps, tenant_id, note_id), new=existing.document.status == "draft")
+        return Made(_finished(deps, tenant_id, existing), new=existing.document.status == "draft")
     invoice_id = deps.webhooks.order_document(tenant_id, refund.order_keys)
     if invoice_id is None:
         raise OrderNotInvoicedYet(refund.order_keys)
