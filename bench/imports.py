@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FUNCTIONS = [
     "authorizer",
     "read_api",
+    "api_keys",
     "edit_drafts",
     "payments",
     "customers",

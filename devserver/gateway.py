@@ -23,7 +23,6 @@ from devserver.template import Route, Template
 
 API_ID = "local"
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway REST's own limit
-AUTHORIZER_CACHE_SECONDS = 300
 INTEGRATION_TIMEOUT_SECONDS = 29  # API Gateway REST's default
 
 
@@ -42,7 +41,7 @@ class Gateway:
         self._pools = pools
         self._region = region
         self._stage = str(template.parameters.get("StageName", {}).get("Default", "api"))
-        self._authorizer, identity_header = template.authorizer()
+        self._authorizer, identity_header, self._authorizer_ttl = template.authorizer()
         self._identity_header = identity_header.lower()
         self._cache: dict[str, tuple[float, dict[str, Any] | None]] = {}
         self._cache_lock = threading.Lock()
@@ -57,6 +56,11 @@ class Gateway:
             return self._forward(request)
         except GatewayRefusal as refusal:
             return self._gateway_response(refusal.kind, refusal.status)
+
+    def flush_authorizer_cache(self) -> None:
+        """What `aws apigateway flush-stage-authorizers-cache` does: every key is authorized afresh."""
+        with self._cache_lock:
+            self._cache.clear()
 
     def _forward(self, request: Request) -> Response:
         if (request.content_length or 0) > MAX_PAYLOAD_BYTES:
@@ -143,7 +147,7 @@ class Gateway:
                     raise GatewayRefusal("DEFAULT_5XX", 500) from None
                 policy = None
             with self._cache_lock:
-                self._cache[identity] = (time.monotonic() + AUTHORIZER_CACHE_SECONDS, policy)
+                self._cache[identity] = (time.monotonic() + self._authorizer_ttl, policy)
         if policy is None:
             raise GatewayRefusal("UNAUTHORIZED", 401)
         if not _allows(policy, method_arn):

@@ -46,6 +46,7 @@ class LocalStack:
         self.pools: dict[str, FunctionPool] = {}
         self.resources: dict[str, str] = {}
         self._server: BaseWSGIServer | None = None
+        self._gateway: Gateway | None = None
         self.pollers: list[Poller] = []
         self.stream_readers: dict[str, StreamReader] = {}
         self.platform = PlatformEmulator()
@@ -55,6 +56,12 @@ class LocalStack:
         if self._server is None:
             raise RuntimeError("not started: start() first")
         return f"http://{self._host}:{self._server.server_port}"
+
+    def flush_authorizer_cache(self) -> None:
+        """`aws apigateway flush-stage-authorizers-cache`: revoked keys are refused at once."""
+        if self._gateway is None:
+            raise RuntimeError("not started: start() first")
+        self._gateway.flush_authorizer_cache()
 
     def environment_of(self, function_name: str) -> dict[str, str]:
         function = self.template.function(function_name)
@@ -121,8 +128,8 @@ class LocalStack:
         self.pollers += [SchedulePoller(self.pools[source.function]) for source in schedules]
         for poller in self.pollers:
             poller.start()
-        gateway = Gateway(self.template, self.pools, REGION)
-        self._server = make_server(self._host, self._port, gateway, threaded=True)
+        self._gateway = Gateway(self.template, self.pools, REGION)
+        self._server = make_server(self._host, self._port, self._gateway, threaded=True)
         threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True).start()
 
     def stop(self) -> None:

@@ -158,12 +158,14 @@ class Template:
         (api,) = self.of_type("AWS::Serverless::Api").values()
         return dict(api["Properties"])
 
-    def authorizer(self) -> tuple[str, str]:
-        """The authorizer function's logical id and the header it takes the identity from."""
+    def authorizer(self) -> tuple[str, str, int]:
+        """The authorizer function's logical id, the header it takes the identity from and how long
+        the gateway keeps its answer for an identity (API Gateway's default: 300 s)."""
         auth = self.api["Auth"]
         config = auth["Authorizers"][auth["DefaultAuthorizer"]]
         function = config["FunctionArn"]["Fn::GetAtt"][0]
-        return function, config["Identity"]["Headers"][0]
+        identity = config["Identity"]
+        return function, identity["Headers"][0], int(identity.get("ReauthorizeEvery", 300))
 
     def gateway_response(self, kind: str) -> tuple[int, str] | None:
         response = self.api.get("GatewayResponses", {}).get(kind)

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from invoicing.bootstrap import from_environment
-from invoicing.services.tenants import tenant_of_bearer
+from invoicing.services.api_keys import tenant_of_bearer
 
 logger = Logger()
 tenants = from_environment().tenants  # the environment validated, and the table's client made, at INIT

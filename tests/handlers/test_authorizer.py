@@ -7,7 +7,8 @@ import boto3
 import pytest
 
 from invoicing.bootstrap import from_environment
-from invoicing.services.tenants import create_tenant, hash_api_key
+from invoicing.services.api_keys import hash_api_key
+from invoicing.services.tenants import create_tenant
 from tests.support.lambdas import context, handler_module, sample_event
 
 
@@ -51,3 +52,17 @@ def test_keys_are_stored_only_as_their_hash(tenant):
     stored = repr(items)
     assert tenant.api_key not in stored
     assert hash_api_key(tenant.api_key) in stored
+
+
+def test_each_authorization_records_the_keys_last_use(tenant):
+    tenants = from_environment().tenants
+    (before,) = tenants.api_keys(tenant.tenant_id)
+    assert before.last_used_at is None
+    authorize(f"Bearer {tenant.api_key}")
+    (after,) = tenants.api_keys(tenant.tenant_id)
+    assert after.last_used_at is not None
+    assert after.last_used_at >= after.created_at
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize("Bearer sk_unknown")
+    items = boto3.client("dynamodb").scan(TableName=os.environ["TABLE_NAME"])["Items"]
+    assert len([item for item in items if item["pk"]["S"].startswith("APIKEY#")]) == 1, "no key made"

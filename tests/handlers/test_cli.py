@@ -8,7 +8,7 @@ import pytest
 
 from invoicing.bootstrap import from_environment
 from invoicing.cli import main
-from invoicing.services.tenants import tenant_of_bearer
+from invoicing.services.api_keys import tenant_of_bearer
 
 
 def test_creates_a_tenant_whose_key_authenticates(aws, capsys):

@@ -50,6 +50,7 @@ from invoicing.services.changes import (
 )
 from invoicing.services.ports import (
     AlreadyExists,
+    ApiKeyRecord,
     ConditionFailed,
     Contention,
     Delivery,
@@ -440,16 +441,38 @@ class FakeCustomers:
 class FakeTenants:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
-        self.keys: dict[str, str] = {}
+        self.keys: dict[str, tuple[str, ApiKeyRecord]] = {}  # by hash: the tenant and the key
         self._settings: dict[str, TenantSettings] = {}
         self.settings_reads = 0
 
-    def create_tenant(self, tenant_id: str, name: str, key_hash: str, created_at: str) -> None:
+    def create_tenant(self, tenant_id: str, name: str, first_key: ApiKeyRecord, key_hash: str) -> None:
         self.names[tenant_id] = name
-        self.keys[key_hash] = tenant_id
+        self.keys[key_hash] = (tenant_id, first_key)
 
-    def tenant_of_key(self, key_hash: str) -> str | None:
-        return self.keys.get(key_hash)
+    def add_api_key(self, tenant_id: str, api_key: ApiKeyRecord, key_hash: str, *, most: int) -> None:
+        if len(self.api_keys(tenant_id)) >= most:
+            raise ConditionFailed
+        self.keys[key_hash] = (tenant_id, api_key)
+
+    def api_keys(self, tenant_id: str) -> list[ApiKeyRecord]:
+        held = [record for tenant, record in self.keys.values() if tenant == tenant_id]
+        return sorted(held, key=lambda record: (record.created_at, record.id), reverse=True)
+
+    def revoke_api_key(self, tenant_id: str, key_id: str) -> ApiKeyRecord | None:
+        found = [(h, r) for h, (tenant, r) in self.keys.items() if tenant == tenant_id and r.id == key_id]
+        if not found:
+            return None
+        if len(self.api_keys(tenant_id)) == 1:
+            raise ConditionFailed
+        del self.keys[found[0][0]]
+        return found[0][1]._replace(last_used_at=None)
+
+    def use_api_key(self, key_hash: str, used_at: str) -> str | None:
+        if key_hash not in self.keys:
+            return None
+        tenant_id, record = self.keys[key_hash]
+        self.keys[key_hash] = (tenant_id, record._replace(last_used_at=used_at))
+        return tenant_id
 
     def settings(self, tenant_id: str) -> TenantSettings:
         self.settings_reads += 1

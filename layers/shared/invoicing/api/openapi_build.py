@@ -9,6 +9,7 @@ from typing import Any
 
 from invoicing.api.resolver import build_resolver
 from invoicing.api.routes import (
+    api_keys,
     credit_notes,
     customers,
     drafts,
@@ -47,6 +48,7 @@ def generate() -> dict[str, Any]:
         quotes.router,
         quotes_lifecycle.router,
         settings.router,
+        api_keys.router,
         exports.router,
         webhook_endpoints.router,
         webhooks_receive.router,

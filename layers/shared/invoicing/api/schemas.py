@@ -210,6 +210,36 @@ class CustomerList(BaseModel):
     next_cursor: str | None
 
 
+class ApiKeyCreate(Contract):
+    name: ShortText | None = Field(default=None, description="What the key is for, to tell keys apart.")
+
+
+class ApiKeyResponse(BaseModel):
+    id: str = Field(pattern=r"^key_[0-9a-f]{32}$")
+    prefix: str = Field(description="The key's first characters, to tell it apart; never the key.")
+    name: str | None
+    created_at: datetime
+    last_used_at: datetime | None = Field(
+        description="When the authorizer last let it through (within 5 minutes: it keeps its answer "
+        "that long); null if never used."
+    )
+
+
+class NewApiKeyResponse(ApiKeyResponse):
+    key: str = Field(description="The key itself, shown this once: keep it in a secret store.")
+
+
+class ApiKeyList(BaseModel):
+    data: list[ApiKeyResponse] = Field(description="Newest first.")
+
+
+class RevokedApiKey(BaseModel):
+    id: str
+    prefix: str
+    name: str | None
+    revoked: Literal[True] = True
+
+
 CustomerUpdate: type[BaseModel] = create_model(
     "CustomerUpdate", __config__=ConfigDict(extra="forbid"), **_optional(Customer)
 )

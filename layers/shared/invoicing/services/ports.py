@@ -99,6 +99,16 @@ class StoredCustomer(NamedTuple):
     version: int
 
 
+class ApiKeyRecord(NamedTuple):
+    """An API key as its tenant sees it: never the key, only its first characters."""
+
+    id: str
+    prefix: str
+    name: str | None
+    created_at: str
+    last_used_at: str | None = None
+
+
 class SealedEndpoint(NamedTuple):
     """An endpoint as a delivery finds it (no tenant in its URL): its tenant and encrypted secret."""
 
@@ -323,9 +333,22 @@ class Customers(Protocol):
 
 
 class Tenants(Protocol):
-    def create_tenant(self, tenant_id: str, name: str, key_hash: str, created_at: str) -> None: ...
+    def create_tenant(self, tenant_id: str, name: str, first_key: ApiKeyRecord, key_hash: str) -> None: ...
 
-    def tenant_of_key(self, key_hash: str) -> str | None: ...
+    def add_api_key(self, tenant_id: str, api_key: ApiKeyRecord, key_hash: str, *, most: int) -> None:
+        """ConditionFailed when the tenant holds `most` keys already."""
+        ...
+
+    def api_keys(self, tenant_id: str) -> list[ApiKeyRecord]: ...
+
+    def revoke_api_key(self, tenant_id: str, key_id: str) -> ApiKeyRecord | None:
+        """The key as it was, None when the tenant has no such key; ConditionFailed when it is the
+        tenant's last."""
+        ...
+
+    def use_api_key(self, key_hash: str, used_at: str) -> str | None:
+        """The tenant of the key with this hash, its use recorded; None for no key."""
+        ...
 
     def settings(self, tenant_id: str) -> TenantSettings: ...
 

@@ -12,14 +12,22 @@ pk `TENANT#<id>` holds everything a tenant owns, so no query can cross tenants:
   sk `ORDER#<key>`       the document a shop's order or refund became, under each id it goes by
   sk `CUSTOMER#<id>`     a customer, ids ordered by creation time
   sk `SETTINGS`          the tenant's settings
-pk `APIKEY#<sha256>`, sk `APIKEY`: an API key's hash and its tenant (the key itself is never stored).
+  sk `APIKEY#<id>`       an API key as its tenant lists it: its hash, never the key
+pk `APIKEY#<sha256>`, sk `APIKEY`: an API key as the authorizer finds it: its tenant, its last use.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# How many times a batch read is asked again for what the table left unread (it is throttled).
+UNPROCESSED_READS = 5
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -59,3 +67,22 @@ def to_item(values: dict[str, Any]) -> dict[str, Any]:
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
     return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+def read_items(
+    client: DynamoDBClient, table: str, keys: list[dict[str, Any]], projection: str
+) -> list[dict[str, Any]]:
+    """The items of `keys` that exist (at most 100), strongly consistent, in one BatchGetItem unless
+    the table is throttled."""
+    request: dict[str, Any] = {
+        table: {"Keys": keys, "ConsistentRead": True, "ProjectionExpression": projection}
+    }
+    found: list[dict[str, Any]] = []
+    for attempt in range(UNPROCESSED_READS):
+        answer = client.batch_get_item(RequestItems=request)
+        found += map(from_item, answer.get("Responses", {}).get(table, []))
+        request = dict(answer.get("UnprocessedKeys") or {})
+        if not request:
+            return found
+        time.sleep(0.05 * 2**attempt)  # what the table left unread, again shortly
+    raise TimeoutError("the table is throttled: some items could not be read")

@@ -9,13 +9,12 @@ pk `TENANT#<id>`, sk `ORDER#<provider key>`: the document an order (or refund) b
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from invoicing.adapters.aws import error_code
-from invoicing.adapters.dynamodb.table import from_item, key, order_sk, tenant_pk, to_item
+from invoicing.adapters.dynamodb.table import from_item, key, order_sk, read_items, tenant_pk, to_item
 from invoicing.domain.webhooks.endpoints import WebhookEndpoint
 from invoicing.services.ports import ConditionFailed, SealedEndpoint
 
@@ -24,9 +23,6 @@ if TYPE_CHECKING:
 
 # A tenant lists its endpoints in one Query page.
 MAX_ENDPOINTS_READ = 100
-
-# How many times an order's reservations are asked for while the table leaves some unread.
-UNPROCESSED_READS = 5
 
 
 def _endpoint_fields(endpoint: WebhookEndpoint) -> dict[str, Any]:
@@ -111,21 +107,9 @@ class WebhookTable:
     def order_document(self, tenant_id: str, keys: tuple[str, ...]) -> str | None:
         """The document an order or refund already became, found under any of its keys (the first
         key that names one), in one read."""
-        wanted = {order_sk(order_key): order_key for order_key in dict.fromkeys(keys)}
-        request: dict[str, Any] = {
-            self._table: {
-                "Keys": [key(tenant_pk(tenant_id), sk) for sk in wanted],
-                "ConsistentRead": True,
-                "ProjectionExpression": "sk, document_id",
-            }
-        }
-        found: dict[str, str] = {}
-        for attempt in range(UNPROCESSED_READS):
-            answer = self._client.batch_get_item(RequestItems=request)
-            for item in map(from_item, answer.get("Responses", {}).get(self._table, [])):
-                found[str(item["sk"])] = str(item["document_id"])
-            request = answer.get("UnprocessedKeys") or {}
-            if not request:
-                return next((found[sk] for sk in wanted if sk in found), None)
-            time.sleep(0.05 * 2**attempt)  # the table is throttled: what it left unread, again shortly
-        raise TimeoutError("the orders' reservations could not be read: the table is throttled")
+        wanted = [order_sk(order_key) for order_key in dict.fromkeys(keys)]
+        items = read_items(
+            self._client, self._table, [key(tenant_pk(tenant_id), sk) for sk in wanted], "sk, document_id"
+        )
+        found = {str(item["sk"]): str(item["document_id"]) for item in items}
+        return next((found[sk] for sk in wanted if sk in found), None)
