@@ -19,6 +19,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Request, Response
 
 from devserver.lambdas import ACCOUNT_ID, FunctionPool, InvocationError
+from devserver.limits import RateCounter, TokenBucket
 from devserver.template import Route, Template
 
 API_ID = "local"
@@ -45,6 +46,9 @@ class Gateway:
         self._identity_header = identity_header.lower()
         self._cache: dict[str, tuple[float, dict[str, Any] | None]] = {}
         self._cache_lock = threading.Lock()
+        self._rate_counters = [RateCounter(rule) for rule in template.rate_rules()]
+        throttle = template.stage_throttle()
+        self._throttle = TokenBucket(throttle) if throttle else None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
@@ -52,7 +56,15 @@ class Gateway:
         return response(environ, start_response)
 
     def handle(self, request: Request) -> Response:
+        for counter in self._rate_counters:  # the web ACL's rules come before the gateway
+            if not counter.allows(request.headers.get(counter.rule.header)):
+                rule = counter.rule
+                return Response(
+                    rule.body, status=rule.status, headers=list(rule.headers), mimetype="application/json"
+                )
         try:
+            if self._throttle is not None and not self._throttle.take():
+                raise GatewayRefusal("THROTTLED", 429)
             return self._forward(request)
         except GatewayRefusal as refusal:
             return self._gateway_response(refusal.kind, refusal.status)
@@ -242,8 +254,8 @@ class Gateway:
         configured = self._template.gateway_response(kind)
         if configured is None:
             return Response(json.dumps({"message": kind}), status=default_status, mimetype="application/json")
-        status, body = configured
-        return Response(body, status=status or default_status, mimetype="application/json")
+        status, body, headers = configured
+        return Response(body, status=status or default_status, headers=headers, mimetype="application/json")
 
 
 def _allows(policy: dict[str, Any], method_arn: str) -> bool:

@@ -37,9 +37,13 @@ def _resolve(value: Any, physical: dict[str, str], parameters: dict[str, Any]) -
 
 class LocalStack:
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 3000, template_path: Path = ROOT / "template.yaml"
+        self,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        template_path: Path = ROOT / "template.yaml",
+        parameters: dict[str, str] | None = None,
     ):
-        self.template = Template.load(template_path)
+        self.template = Template.load(template_path, parameters)
         self.moto = MotoBackend(host)
         self._host = host
         self._port = port

@@ -74,6 +74,24 @@ class ScheduleSource:
     expression: str  # rate(5 minutes), as the template says it
 
 
+@dataclass(frozen=True)
+class RateRule:
+    """A WAF rate-based rule on one request header, with the response it blocks with."""
+
+    header: str
+    limit: int
+    window_seconds: int
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: str
+
+
+@dataclass(frozen=True)
+class StageThrottle:
+    rate: float  # requests a second, refilled continuously
+    burst: int
+
+
 @dataclass
 class Template:
     root: Path
@@ -83,12 +101,17 @@ class Template:
     routes: list[Route] = field(default_factory=list)
 
     @classmethod
-    def load(cls, path: Path) -> Template:
+    def load(cls, path: Path, overrides: dict[str, str] | None = None) -> Template:
+        """The template, with the parameter values `overrides` gives instead of their defaults (as
+        `sam deploy --parameter-overrides`)."""
         document = yaml.load(path.read_text(), Loader=_CloudFormationLoader)  # noqa: S506  # a SafeLoader, with the !Ref tags  # nosec B506
+        parameters = document.get("Parameters", {})
+        for name, value in (overrides or {}).items():
+            parameters[name] = parameters[name] | {"Default": value}  # a KeyError for a parameter it lacks
         template = cls(
             root=path.parent,
             resources=document["Resources"],
-            parameters=document.get("Parameters", {}),
+            parameters=parameters,
             globals=document.get("Globals", {}).get("Function", {}),
         )
         template.routes = template._routes()
@@ -167,8 +190,57 @@ class Template:
         identity = config["Identity"]
         return function, identity["Headers"][0], int(identity.get("ReauthorizeEvery", 300))
 
-    def gateway_response(self, kind: str) -> tuple[int, str] | None:
+    def gateway_response(self, kind: str) -> tuple[int, str, dict[str, str]] | None:
+        """A gateway response's status, body and headers (their values unquoted, as API Gateway reads
+        them: `"'1'"` is the string 1)."""
         response = self.api.get("GatewayResponses", {}).get(kind)
         if response is None:
             return None
-        return int(response.get("StatusCode", 0)), response["ResponseTemplates"]["application/json"]
+        headers = response.get("ResponseParameters", {}).get("Headers", {})
+        return (
+            int(response.get("StatusCode", 0)),
+            response["ResponseTemplates"]["application/json"],
+            {name: str(value).strip("'") for name, value in headers.items()},
+        )
+
+    def stage_throttle(self) -> StageThrottle | None:
+        """The stage's throttle for every method (`MethodSettings` on `/*`, `*`)."""
+        for setting in self.api.get("MethodSettings", []):
+            if setting.get("ResourcePath") == "/*" and setting.get("HttpMethod") == "*":
+                return StageThrottle(
+                    float(setting["ThrottlingRateLimit"]), int(setting["ThrottlingBurstLimit"])
+                )
+        return None
+
+    def rate_rules(self) -> list[RateRule]:
+        """The rate-based rules, keyed on one header, of the web ACLs the template associates with the
+        API, in their priority order."""
+        associated = {
+            association["Properties"]["WebACLArn"]["Fn::GetAtt"][0]
+            for association in self.of_type("AWS::WAFv2::WebACLAssociation").values()
+        }
+        rules: list[tuple[int, RateRule]] = []
+        for name, acl in self.of_type("AWS::WAFv2::WebACL").items():
+            if name not in associated:
+                continue
+            bodies = acl["Properties"].get("CustomResponseBodies", {})
+            for rule in acl["Properties"]["Rules"]:
+                statement = rule["Statement"]["RateBasedStatement"]
+                (custom_key,) = statement["CustomKeys"]
+                blocked = rule["Action"]["Block"]["CustomResponse"]
+                rate_rule = RateRule(
+                    header=custom_key["Header"]["Name"].lower(),
+                    limit=int(self.value(statement["Limit"])),
+                    window_seconds=int(statement.get("EvaluationWindowSec", 300)),
+                    status=int(blocked["ResponseCode"]),
+                    headers=tuple((h["Name"], str(h["Value"])) for h in blocked.get("ResponseHeaders", [])),
+                    body=bodies[blocked["CustomResponseBodyKey"]]["Content"],
+                )
+                rules.append((int(rule["Priority"]), rate_rule))
+        return [rule for _, rule in sorted(rules, key=lambda ranked: ranked[0])]
+
+    def value(self, value: Any) -> Any:
+        """A property's value, a `!Ref` to a parameter read as the parameter's default."""
+        if isinstance(value, dict) and set(value) == {"Ref"}:
+            return self.parameters[value["Ref"]]["Default"]
+        return value
