@@ -8,7 +8,7 @@ SAM_VENV := .venv-sam
 PY313 := $(shell pyenv prefix 3.13.0 2>/dev/null || pyenv prefix 3.13 2>/dev/null)
 PORT ?= 3000
 
-.PHONY: install serve test test-py313 lint scan unit handlers integration bench build tenant validate openapi clean
+.PHONY: install serve invoke test test-py313 lint scan unit handlers integration bench build tenant validate openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ install: $(VENV)/.installed
 
 serve: install
 	$(BIN)/python -m devserver --port $(PORT)
+
+# `sam local invoke` without Docker, against the running local stack (`make serve` in another terminal).
+invoke: install
+	@test -n "$(FUNCTION)" -a -n "$(EVENT)" || \
+	  (echo "usage: make invoke FUNCTION=FinalizeInvoiceFunction EVENT=events/finalize_invoice.json" >&2; exit 2)
+	@$(BIN)/python -m devserver.invoke "$(FUNCTION)" "$(EVENT)"
 
 test: install lint scan
 	$(BIN)/pytest -n 2 --dist loadgroup

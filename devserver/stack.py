@@ -35,6 +35,29 @@ def _resolve(value: Any, physical: dict[str, str], parameters: dict[str, Any]) -
     return str(value)
 
 
+def function_environment(
+    template: Template, function_name: str, resources: dict[str, str], moto_endpoint: str
+) -> dict[str, str]:
+    """A function's environment as Lambda gives it, its template variables naming the local
+    resources, and AWS reached at moto."""
+    function = template.function(function_name)
+    variables = {
+        name: _resolve(value, resources, template.parameters) for name, value in function.environment.items()
+    }
+    return {
+        **CREDENTIALS,
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_LAMBDA_FUNCTION_NAME": function_name,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
+        "POWERTOOLS_DEV": os.environ.get("POWERTOOLS_DEV", "false"),
+        "ALLOW_LOOPBACK_PLATFORMS": "true",  # the platform emulator is on 127.0.0.1
+        "AWS_READ_TIMEOUT_SECONDS": "20",  # moto, one request at a time behind its lock
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "layers" / "shared"), os.environ.get("PYTHONPATH", "")]),
+        **variables,
+    }
+
+
 class LocalStack:
     def __init__(
         self,
@@ -68,25 +91,7 @@ class LocalStack:
         self._gateway.flush_authorizer_cache()
 
     def environment_of(self, function_name: str) -> dict[str, str]:
-        function = self.template.function(function_name)
-        variables = {
-            name: _resolve(value, self.resources, self.template.parameters)
-            for name, value in function.environment.items()
-        }
-        return {
-            **CREDENTIALS,
-            "AWS_ENDPOINT_URL": self.moto.endpoint,
-            "AWS_LAMBDA_FUNCTION_NAME": function_name,
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
-            "POWERTOOLS_DEV": os.environ.get("POWERTOOLS_DEV", "false"),
-            "ALLOW_LOOPBACK_PLATFORMS": "true",  # the platform emulator is on 127.0.0.1
-            "AWS_READ_TIMEOUT_SECONDS": "20",  # moto, one request at a time behind its lock
-            "PYTHONPATH": os.pathsep.join(
-                [str(ROOT / "layers" / "shared"), os.environ.get("PYTHONPATH", "")]
-            ),
-            **variables,
-        }
+        return function_environment(self.template, function_name, self.resources, self.moto.endpoint)
 
     def start(self) -> None:
         self.moto.start()
@@ -165,5 +170,6 @@ class LocalStack:
             "WEBHOOK_QUEUE_URL": self.resources["WebhookQueue"],
             "WEBHOOK_DEAD_LETTER_QUEUE_URL": self.resources["WebhookDeadLetterQueue"],
             "PLATFORM_QUEUE_URL": self.resources["PlatformQueue"],
+            "WEBHOOK_KEY_ID": self.resources["WebhookSecretsKey"],
             "PLATFORM_URL": self.platform.url,
         }

@@ -1,5 +1,5 @@
 """Reads: GET /v1/invoices, /v1/invoices/{id} and its finalize-check, GET and PUT /v1/settings,
-GET /v1/exports/fec, GET /v1/openapi.json."""
+GET /v1/exports/fec, GET /v1/openapi.json and /v1/docs."""
 
 from invoicing.api.handler import lambda_handler
 from invoicing.api.resolver import build_resolver

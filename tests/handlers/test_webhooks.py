@@ -11,6 +11,7 @@ from decimal import Decimal
 import boto3
 import pytest
 
+from devserver.demo import SAMPLE_SECRETS
 from invoicing.adapters.dynamodb.table import key, tenant_pk
 from invoicing.cli import main
 from invoicing.shops.signatures import sign_stripe
@@ -24,7 +25,7 @@ from tests.support.shop_events import (
     stripe_invoice_paid,
     woocommerce_order,
 )
-from tests.support.webhooks import SAMPLE_SECRETS, create_endpoint, deliver, deliver_sample, process_queue
+from tests.support.webhooks import create_endpoint, deliver, deliver_sample, process_queue
 
 SECRET = "whsec_test_0123456789abcdef"
 ORDER = shopify_order(

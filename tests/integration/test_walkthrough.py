@@ -66,6 +66,16 @@ def test_the_openapi_document_needs_no_key(stack):
     assert response.json()["info"]["title"] == "Invoicing API"
 
 
+def test_the_api_reference_is_a_page_that_needs_only_the_api(stack):
+    page = Client(stack.url, None).request("GET", "/v1/docs")
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "SwaggerUIBundle" in page.text
+    assert "<script src=" not in page.text, "its scripts are inlined: nothing loads from elsewhere"
+    assert '"/v1/api-keys"' in page.text, "every route of the document, whichever function serves it"
+    assert f'"servers": [{{"url": "{stack.url}"}}]' in page.text, "Try it out calls this API"
+
+
 def test_the_cli_makes_a_tenant_on_the_local_stack(stack):
     environment = {**os.environ, **stack.client_environment()}
     result = subprocess.run(

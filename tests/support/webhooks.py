@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
+from devserver.demo import SAMPLE_SECRETS
 from invoicing.shops.signatures import SIGNATURE_HEADERS, sign
 from tests.support.lambdas import Api, Response, api_event, context, handler_module, sample_event
 
@@ -21,11 +22,6 @@ SAMPLE = {
 
 
 # The secrets the samples of events/ are signed with, as the README gives them.
-SAMPLE_SECRETS = {
-    "stripe": "whsec_local_sample_secret",
-    "shopify": "shpss_local_sample_secret",
-    "woocommerce": "wc_local_sample_secret",
-}
 
 
 def create_endpoint(api: Api, provider: str, secret: str, **settings: Any) -> dict[str, Any]:

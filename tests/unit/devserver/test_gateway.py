@@ -58,6 +58,7 @@ def test_every_route_of_the_template_is_served_by_a_function_it_declares():
         ("POST", "/v1/invoices/{invoice_id}/finalize"),
         ("GET", "/v1/invoices/{invoice_id}/download"),
         ("GET", "/v1/settings"),
+        ("GET", "/v1/docs"),
         ("POST", "/v1/api-keys"),
         ("GET", "/v1/api-keys"),
         ("GET", "/v1/api-keys/{key_id}"),
@@ -93,6 +94,7 @@ def test_every_route_of_the_template_is_served_by_a_function_it_declares():
     }
     public = {
         "/v1/openapi.json",
+        "/v1/docs",
         "/v1/webhooks/{provider}/{endpoint_id}",
         "/v1/e-invoicing/callbacks/{connection_id}",
     }  # a signature authenticates webhooks and the platform's callbacks
