@@ -63,7 +63,8 @@ def generate() -> dict[str, Any]:
     schema.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = {
         "type": "http",
         "scheme": "bearer",
-        "description": "An API key: made with its tenant (`invoicing tenant create`), or by POST /v1/api-keys.",
+        "description": "An API key: made with its tenant (`invoicing tenant create`), or by "
+        "POST /v1/api-keys.",
     }
     schema["security"] = [{"bearer": []}]
     # Shops and platforms authenticate their deliveries by signature, not by an API key.
