@@ -9,8 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
-from devserver.demo import SAMPLE_TENANT, create_demo_tenant
-from devserver.invoke import STATE_FILE, StackState
+from devserver.demo import SAMPLE_TENANT, clear_state, create_demo_tenant, write_state
 from devserver.stack import ROOT, LocalStack
 
 
@@ -25,12 +24,7 @@ def main() -> None:
     stack.start()
     demo_key = create_demo_tenant(stack)
 
-    args.state_dir.mkdir(exist_ok=True)
-    state = {**stack.client_environment(), "API_URL": stack.url, "DEMO_API_KEY": demo_key}
-    (args.state_dir / "env").write_text("".join(f"{key}={value}\n" for key, value in state.items()))
-    StackState(moto_endpoint=stack.moto.endpoint, resources=stack.resources).write(
-        args.state_dir / STATE_FILE
-    )
+    write_state(args.state_dir, stack, demo_key)
     print(
         json.dumps(
             {
@@ -62,8 +56,7 @@ Demo tenant's API key: {demo_key}
         stopped.wait()
     finally:
         stack.stop()
-        (args.state_dir / "env").unlink(missing_ok=True)
-        (args.state_dir / STATE_FILE).unlink(missing_ok=True)
+        clear_state(args.state_dir)
     sys.exit(0)
 
 

@@ -4,8 +4,11 @@ their deliveries go to."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import urllib3
 
+from devserver.invoke import STATE_FILE, StackState
 from devserver.stack import LocalStack
 from invoicing.domain.settings import TenantSettings
 from invoicing.domain.webhooks.endpoints import WebhookEndpoint
@@ -79,3 +82,17 @@ def _connect_platform(stack: LocalStack, api_key: str) -> None:
     )
     if response.status != 200:
         raise RuntimeError(f"the demo tenant's platform was not connected: {response.data[:300]!r}")
+
+
+def write_state(state_dir: Path, stack: LocalStack, demo_key: str) -> None:
+    """What the running stack leaves its tools: `env` for the shell and the CLI (the API's URL, the
+    demo key, the queues...), stack.json for `make invoke`."""
+    state_dir.mkdir(exist_ok=True)
+    variables = {**stack.client_environment(), "API_URL": stack.url, "DEMO_API_KEY": demo_key}
+    (state_dir / "env").write_text("".join(f"{name}={value}\n" for name, value in variables.items()))
+    StackState(moto_endpoint=stack.moto.endpoint, resources=stack.resources).write(state_dir / STATE_FILE)
+
+
+def clear_state(state_dir: Path) -> None:
+    (state_dir / "env").unlink(missing_ok=True)
+    (state_dir / STATE_FILE).unlink(missing_ok=True)

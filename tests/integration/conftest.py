@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from devserver.demo import create_demo_tenant
 from devserver.stack import LocalStack
 from tests.support.http import Client, new_client
 
@@ -25,6 +26,12 @@ def stack() -> Iterator[LocalStack]:
     local.start()
     yield local
     local.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_key(stack: LocalStack) -> str:
+    """The demo tenant of `make serve`, the one the sample events name: its API key."""
+    return create_demo_tenant(stack)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from devserver import invoke
-from devserver.demo import SAMPLE_TENANT, create_demo_tenant
+from devserver.demo import SAMPLE_TENANT
 from devserver.invoke import STATE_FILE, StackState
 from devserver.stack import ROOT, LocalStack
 from devserver.template import Template
@@ -21,8 +21,7 @@ LAST = ["webhook_delivery_queued.json"]
 
 
 @pytest.fixture(scope="module")
-def state(stack: LocalStack) -> StackState:
-    create_demo_tenant(stack)
+def state(stack: LocalStack, demo_key: str) -> StackState:
     return StackState(moto_endpoint=stack.moto.endpoint, resources=stack.resources)
 
 
