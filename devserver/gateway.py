@@ -246,6 +246,8 @@ class Gateway:
             headers.remove(name)
             for value in values:
                 headers.add(name, str(value))
+        # A proxy integration's answer without a content type goes out as JSON, as API Gateway sends it.
+        headers.setdefault("Content-Type", "application/json")
         body = result.get("body") or ""
         payload = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
         return Response(payload, status=int(result.get("statusCode", 200)), headers=headers)

@@ -357,7 +357,7 @@ class FakeListing:
         found = [
             summary
             for summary in self._summaries(tenant_id, resource)
-            if (after is None or summary.position < after) and _matches(summary, filters)
+            if (after is None or summary.position < after) and filters.matches(summary)
         ]
         next_position = found[limit - 1].position if len(found) > limit else None
         return SummaryPage(found[:limit], next_position, Decimal(0))
@@ -393,26 +393,6 @@ def _summary(document: AnyDocument) -> DocumentSummary:
         amount_due=document.totals.amount_due,
         created_at=document.created_at,
         position=f"{document.created_at.isoformat()}#{document.id}",
-    )
-
-
-def _matches(summary: DocumentSummary, filters: ListFilters) -> bool:
-    issued = summary.issue_date
-    return (
-        (filters.status is None or summary.status == filters.status)
-        and (filters.type is None or summary.type == filters.type)
-        and (filters.customer is None or filters.customer.casefold() in summary.customer_name.casefold())
-        and (filters.issued_from is None or (issued is not None and issued >= filters.issued_from))
-        and (filters.issued_to is None or (issued is not None and issued <= filters.issued_to))
-        and (
-            filters.overdue_on is None
-            or (
-                summary.status in {"open", "partially_paid"}
-                and summary.due_date is not None
-                and summary.due_date < filters.overdue_on
-                and summary.amount_due > 0
-            )
-        )
     )
 
 

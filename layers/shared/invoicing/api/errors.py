@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
-from invoicing.api.body import PayloadTooLarge
+from invoicing.api.body import BodyNotAnObject, PayloadTooLarge
 from invoicing.api.schemas import ErrorDetail, error_body
 from invoicing.domain.documents import FinalizeBlocked
 from invoicing.domain.errors import (
@@ -125,6 +125,11 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(PayloadTooLarge)
     def too_large(error: PayloadTooLarge) -> Response[Any]:
         return error_response(413, "payload_too_large", str(error))
+
+    @app.exception_handler(BodyNotAnObject)
+    def not_an_object(_: BodyNotAnObject) -> Response[Any]:
+        detail = ErrorDetail(field=None, message="send a JSON object, such as {}", type="model_type")
+        return error_response(422, "invalid_request", "the body must be a JSON object", [detail])
 
     @app.exception_handler(DomainError)
     def refused(error: DomainError) -> Response[Any]:

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-URL_PATTERN = r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
+# https; http only to this machine, where the local stack's platform runs.
+URL_PATTERN = r"^(https://[^\s/?#]+|http://(127\.0\.0\.1|localhost)(:\d{1,5})?)(/[^\s?#]*)?$"
 
 
 class PlatformSettings(BaseModel):

@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
+    OpenAPIRequestValidationMiddleware,
+)
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType
 
 from invoicing.api.body import parse_json_body
 from invoicing.api.errors import install_error_handlers
 from invoicing.domain.errors import Unauthenticated
 
 
+class JsonBodiesOnly(OpenAPIRequestValidationMiddleware):
+    """Powertools' request validation, but every body is JSON: a form or a multipart body is
+    refused with a 415 rather than read as fields (or failing on a missing boundary)."""
+
+    def _get_body(self, app: Any) -> dict[str, Any]:
+        content_type = app.current_event.headers.get("content-type", "").strip().lower()
+        if content_type and not content_type.startswith("application/json"):
+            raise RequestUnsupportedContentType(
+                "Unsupported content type",
+                errors=[{"type": "unsupported_content_type", "loc": ("body",), "msg": content_type}],
+            )
+        return super()._get_body(app)
+
+
 def build_resolver(*routers: Router) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=parse_json_body)
+    app._request_validation_middleware = JsonBodiesOnly()
     install_error_handlers(app)
     for router in routers:
         app.include_router(router)

@@ -7,7 +7,7 @@ from typing import Any, get_args
 from aws_lambda_powertools.event_handler import Response, content_types
 from pydantic import BaseModel
 
-from invoicing.api.schemas import InvoiceResponse, Links, QuoteResponse
+from invoicing.api.schemas import FileLink, InvoiceResponse, Links, QuoteResponse
 from invoicing.domain.model import AnyDocument, Document, Quote
 from invoicing.domain.quotes import is_expired
 from invoicing.services.files import E_INVOICE_FORMATS, Format, is_e_invoice
@@ -51,8 +51,14 @@ def quote_response(deps: Dependencies, tenant_id: str, stored: Stored[Quote], ba
 
 
 def see_other(url: str) -> Response[Any]:
-    """A 303 to a presigned file link, which no cache may keep past its 15 minutes."""
-    return Response(status_code=303, headers={"Location": url, "Cache-Control": "no-store"}, body="")
+    """A 303 to a presigned file link, which no cache may keep past its 15 minutes; the body names
+    it too, for a client that does not follow redirects."""
+    return Response(
+        status_code=303,
+        content_type=content_types.APPLICATION_JSON,
+        headers={"Location": url, "Cache-Control": "no-store"},
+        body=FileLink(url=url).model_dump(mode="json"),
+    )
 
 
 def created(body: BaseModel | dict[str, Any], location: str, **headers: str) -> Response[dict[str, Any]]:

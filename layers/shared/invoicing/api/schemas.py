@@ -5,15 +5,40 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    create_model,
+    field_validator,
+)
 
-from invoicing.domain.fields import Amount, Name, Quantity, ShortText
+from invoicing.domain.fields import (
+    Day,
+    DecimalText,
+    Name,
+    PositiveAmount,
+    Quantity,
+    ShortText,
+    decimal_schema,
+)
 from invoicing.domain.kinds import KINDS, DocumentType
-from invoicing.domain.model import Document, DocumentContent, Quote, QuoteContent, Status
+from invoicing.domain.model import (
+    Document,
+    DocumentContent,
+    Quote,
+    QuoteContent,
+    Status,
+    content_rules,
+    document_rules,
+)
 from invoicing.domain.parts import Contract, Customer, Language, PaymentMethod
 from invoicing.domain.webhooks.endpoints import EndpointSettings, WebhookEndpoint
 from invoicing.services.files import DownloadFormat
@@ -22,15 +47,72 @@ from invoicing.services.files import DownloadFormat
 MAX_BASE64_CHARS = 900_000
 
 
+PDF_BASE64_PATTERN = r"^JVBERi0[A-Za-z0-9+/]([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+
+
 class OriginalFile(Contract):
-    content_base64: str = Field(max_length=MAX_BASE64_CHARS, description="The PDF, base64-encoded.")
+    content_base64: str = Field(
+        max_length=MAX_BASE64_CHARS,
+        # "%PDF-" and what follows, in whole groups of base64.
+        json_schema_extra={
+            "pattern": r"^JVBERi0[A-Za-z0-9+/]([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+        },
+        description="The PDF, base64-encoded.",
+    )
+
+
+_NULL: dict[str, Any] = {"type": "null"}
+_PRESENT: dict[str, Any] = {"not": _NULL}
+# A customer given in full or named by customer_id: one of them.
+NAMED_CUSTOMER = {
+    "oneOf": [
+        {"properties": {"customer": _PRESENT, "customer_id": _NULL}, "required": ["customer"]},
+        {"properties": {"customer_id": _PRESENT, "customer": _NULL}, "required": ["customer_id"]},
+    ]
+}
+
+
+def _quote_create_rules(schema: dict[str, Any]) -> None:
+    content_rules(schema)
+    schema |= NAMED_CUSTOMER
+
+
+def _invoice_create_rules(schema: dict[str, Any]) -> None:
+    """`InvoiceCreate`'s checks across fields, for the OpenAPI document: payment terms or a due
+    date, not both; an import's original PDF, file or file_url, and only an import's."""
+    document_rules(schema)
+    schema |= NAMED_CUSTOMER
+    imports = sorted(name for name, kind in KINDS.items() if kind.original_file)
+    null = _NULL
+    schema["allOf"] += [
+        {
+            "not": {
+                "properties": {"payment_terms": {"not": null}, "due_date": {"not": null}},
+                "required": ["payment_terms", "due_date"],
+            }
+        },
+        {
+            "if": {"properties": {"type": {"enum": imports}}, "required": ["type"]},
+            "then": {
+                "oneOf": [
+                    {"properties": {"file": {"not": null}, "file_url": null}, "required": ["file"]},
+                    {"properties": {"file_url": {"not": null}, "file": null}, "required": ["file_url"]},
+                ]
+            },
+            "else": {"properties": {"file": null, "file_url": null}},
+        },
+    ]
 
 
 class InvoiceCreate(DocumentContent):
+    model_config = ConfigDict(json_schema_extra=_invoice_create_rules)
+
     customer: Customer | None = Field(  # type: ignore[assignment]
         default=None, description="The customer itself, or customer_id to name one of /v1/customers."
     )
-    finalize: bool = Field(default=False, description="Create the document numbered and final in one call.")
+    finalize: StrictBool = Field(
+        default=False, description="Create the document numbered and final in one call."
+    )
     file: OriginalFile | None = Field(
         default=None, description="An imported document's original PDF (external, external_credit)."
     )
@@ -72,10 +154,13 @@ def _fields(model: type[BaseModel], names: Iterable[str]) -> dict[str, Any]:
 
 
 def _optional(model: type[BaseModel], *, leaving_out: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The fields of a PATCH body: any of `model`'s, each optional; null clears a field. The merged
-    whole is then validated again, with every bound of `model`."""
+    """The fields of a PATCH body: any of `model`'s, each optional, with its bounds; null clears a
+    field that may be empty. The merged whole is then validated again, as `model`."""
     return {
-        name: (field.annotation | None, Field(default=None, description=field.description))  # type: ignore[operator]
+        name: (
+            Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation,
+            Field(default=None, description=field.description),
+        )
         for name, field in model.model_fields.items()
         if name not in leaving_out
     }
@@ -90,7 +175,7 @@ InvoiceUpdate: type[BaseModel] = create_model(
 _NOT_ON_QUOTES = frozenset({"type", "due_date"})
 QuoteCreate: type[BaseModel] = create_model(
     "QuoteCreate",
-    __config__=ConfigDict(extra="forbid"),
+    __config__=ConfigDict(extra="forbid", json_schema_extra=_quote_create_rules),
     **_fields(QuoteContent, (name for name in QuoteContent.model_fields if name not in _NOT_ON_QUOTES))
     | _fields(InvoiceCreate, ("customer", "finalize")),
 )
@@ -101,8 +186,17 @@ QuoteUpdate: type[BaseModel] = create_model(
 )
 
 
+DEPOSIT_PERCENT_PATTERN = r"^(100(\.0{1,2})?|0*[1-9]\d?(\.\d{1,2})?|0+\.(0[1-9]|[1-9]\d?))$"
+DepositPercent = Annotated[
+    Decimal,
+    BeforeValidator(DecimalText(DEPOSIT_PERCENT_PATTERN)),
+    Field(gt=0, le=100, decimal_places=2),
+    decimal_schema(DEPOSIT_PERCENT_PATTERN, 1, 100, "Above 0, at most 100, up to 2 decimals."),
+]
+
+
 class QuoteInvoiceCreate(Contract):
-    deposit_percent: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)] | None = Field(
+    deposit_percent: DepositPercent | None = Field(
         default=None,
         description="Make a deposit invoice of this percentage of the quote; without it, the final "
         "invoice of the whole quote, deducting the deposits made before.",
@@ -158,9 +252,14 @@ class DeliveryReceipt(BaseModel):
 
 
 class PaymentCreate(Contract):
-    amount: Amount = Field(description="In the invoice's currency; at most the amount due.")
-    date: date
-    method: PaymentMethod = "transfer"
+    amount: PositiveAmount = Field(
+        description="In the invoice's currency, in its smallest unit at most (cents); at most the amount due."
+    )
+    date: Day
+    method: PaymentMethod = Field(
+        default="transfer",
+        json_schema_extra={"enum": [method for method in get_args(PaymentMethod) if method != "refund"]},
+    )
     reference: ShortText | None = None
 
     @field_validator("method")
@@ -193,8 +292,18 @@ DownloadFormatQuery = Annotated[
     Query(description="pdf (an e-invoice's is Factur-X; facturx says the same), html, cii or ubl"),
 ]
 LocaleQuery = Annotated[Language | None, Query(description="fr or en; the document's language by default")]
+
+
+class FileLink(BaseModel):
+    url: str = Field(description="The presigned S3 link, valid 15 minutes; also in Location.")
+
+
 DOWNLOAD_RESPONSES: dict[int, OpenAPIResponse] = {
-    303: {"description": "See the presigned S3 link in Location, valid 15 minutes"}
+    303: {
+        "description": "See the presigned S3 link in Location, valid 15 minutes",
+        "content": {"application/json": {"model": FileLink}},
+    },
+    409: {"description": "A draft has no files yet: finalize it first"},
 }
 
 
@@ -335,14 +444,20 @@ def error_body(code: str, message: str, details: list[ErrorDetail] | None = None
     )
 
 
-ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
-    status: {"description": description, "content": {"application/json": {"model": ErrorBody}}}
-    for status, description in {
-        404: "Not found, or another tenant's",
-        409: "The document's state does not allow it",
-        413: "Body over 1 MB",
-        422: "Invalid input; details name each field at fault",
-    }.items()
+# A route that answers 200 says so; Powertools then documents its return type as the body.
+OK: dict[int, OpenAPIResponse] = {200: {"description": "OK"}}
+
+# The errors the contract's error body carries, as each operation can answer them (`openapi_build`).
+ERRORS: dict[int, str] = {
+    400: "The body is not valid JSON",
+    401: "No API key, or one that is unknown or revoked",
+    404: "Not found, or another tenant's",
+    409: "The resource's state does not allow it",
+    413: "Body over 1 MB",
+    415: "The body is not sent as application/json",
+    422: "Invalid input; details name each field at fault and what to send",
+    429: "Over the API key's rate or the stage's; retry after Retry-After seconds",
+    503: "A storage service failed or the resource is busy; retry after Retry-After seconds",
 }
 
-__all__ = ["Contract", "ErrorBody", "InvoiceCreate", "InvoiceResponse", "Links", "error_body"]
+__all__ = ["ERRORS", "OK", "Contract", "ErrorBody", "InvoiceCreate", "InvoiceResponse", "Links", "error_body"]

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from invoicing.domain.e_invoicing import EInvoicing
 from invoicing.domain.errors import BrokenInvariant
-from invoicing.domain.fields import Currency, ExchangeRate, LongText, Metadata, Name, ShortText
+from invoicing.domain.fields import Currency, Day, ExchangeRate, LongText, Metadata, Name, ShortText
 from invoicing.domain.kinds import KINDS, DocumentType, Kind
 from invoicing.domain.parts import (
     Address,
@@ -48,16 +48,61 @@ MAX_LINES = 1000
 MAX_DEPOSITS = 20
 
 
+_NULL = {"type": "null"}
+_PRESENT = {"not": _NULL}
+
+
+def content_rules(schema: dict[str, Any]) -> None:
+    """What `Content` checks across fields, for the OpenAPI document: an item among the lines, and
+    an exchange rate only for a foreign currency (EUR when none is given)."""
+    schema["properties"]["lines"]["contains"] = {"properties": {"kind": {"const": "item"}}}
+    schema.setdefault("allOf", []).append(
+        {
+            "if": {"properties": {"currency": {"const": "EUR"}}},
+            "then": {"properties": {"exchange_rate": _NULL}},
+        }
+    )
+
+
+def document_rules(schema: dict[str, Any]) -> None:
+    """`DocumentContent`'s own: no validity date (a quote's), an import dated and referenced as it
+    was elsewhere, deposits deducted by an invoice only, each once."""
+    content_rules(schema)
+    schema["properties"]["valid_until"] = _NULL
+    schema["properties"]["deposit_ids"]["uniqueItems"] = True
+    imports = sorted(name for name, kind in KINDS.items() if kind.original_file)
+    deducting = sorted(name for name, kind in KINDS.items() if kind.deducts_deposits)
+    schema["allOf"] += [
+        {
+            "if": {"properties": {"type": {"enum": imports}}, "required": ["type"]},
+            "then": {
+                "properties": {"issue_date": _PRESENT, "external_ref": _PRESENT},
+                "required": ["issue_date", "external_ref"],
+            },
+        },
+        {
+            "if": {"not": {"properties": {"type": {"enum": deducting}}}},
+            "then": {"properties": {"deposit_ids": {"maxItems": 0}}},
+        },
+    ]
+
+
 class Content(Contract):
     """What a client writes on any document; totals and numbers are never among it."""
 
+    model_config = ConfigDict(json_schema_extra=content_rules)
+
     type: DocumentType = "invoice"
     customer: Customer
+    # The published pattern is the ids the API makes; any other is answered 404, as unknown.
     customer_id: str | None = Field(
-        default=None, max_length=40, description="A customer of /v1/customers, copied in at finalization."
+        default=None,
+        max_length=40,
+        json_schema_extra={"pattern": r"^cus_[0-9a-f]{32}$"},
+        description="A customer of /v1/customers, copied in at finalization.",
     )
-    issue_date: date | None = Field(default=None, validate_default=True)
-    delivery_date: date | None = None
+    issue_date: Day | None = Field(default=None, validate_default=True)
+    delivery_date: Day | None = None
     delivery_address: Address | None = Field(
         default=None,
         description="Where the goods go or the service is done, when not the customer's address.",
@@ -75,12 +120,12 @@ class Content(Contract):
     language: Language = "fr"
     title: Name | None = None
     payment_terms: PaymentTerms | None = None
-    due_date: date | None = None
+    due_date: Day | None = None
     discount: Discount | None = None
     lines: list[Line] = Field(min_length=1, max_length=MAX_LINES)
     notes: LongText | None = None
     vat_exemption: Name | None = None
-    valid_until: date | None = Field(default=None, description="A quote's last day; 30 days by default.")
+    valid_until: Day | None = Field(default=None, description="A quote's last day; 30 days by default.")
     metadata: Metadata = Field(default_factory=dict)
 
     @field_validator("due_date")
@@ -123,8 +168,12 @@ class Content(Contract):
 class DocumentContent(Content):
     """What a client writes on a document of the books (any type but a quote)."""
 
+    model_config = ConfigDict(json_schema_extra=document_rules)
+
     type: InvoiceType = "invoice"
-    deposit_ids: list[Annotated[str, Field(max_length=40)]] = Field(
+    deposit_ids: list[
+        Annotated[str, Field(max_length=40, json_schema_extra={"pattern": r"^inv_[0-9a-f]{32}$"})]
+    ] = Field(
         default_factory=list,
         max_length=MAX_DEPOSITS,
         description="The finalized deposit invoices this final invoice deducts from its amount due.",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 from invoicing.domain.kinds import Series
 
@@ -25,7 +25,8 @@ DEFAULT_PATTERNS: dict[Series, str] = {
 _TOKEN = re.compile(r"\{(YYYY|YY|MM|SEQ(?::(\d{1,2}))?)\}")
 # What an e-invoice's number may hold (BR-FR-01, BR-FR-02): letters, digits and + - _ /, 35 at most.
 _LITERAL = re.compile(r"^[A-Za-z0-9_\-/+]*$")
-MAX_PATTERN_LENGTH = 40
+# A pattern's numbers are at most 2 characters longer than it ({SEQ} grows to 7 digits).
+MAX_PATTERN_LENGTH = 33
 MAX_NUMBER_LENGTH = 35
 # The longest a sequence grows in a series' life, for the length a number may reach.
 LONGEST_SEQUENCE = 10**7 - 1
@@ -94,4 +95,11 @@ def _valid_pattern(value: str) -> str:
     return NumberingPattern.parse(value).pattern
 
 
-PatternText = Annotated[str, AfterValidator(_valid_pattern)]
+_LITERAL_OR_DATE = r"([A-Za-z0-9_\-/+]|\{(YYYY|YY|MM)\})"
+PATTERN_SCHEMA = {
+    "type": "string",
+    "maxLength": MAX_PATTERN_LENGTH,
+    "pattern": rf"^{_LITERAL_OR_DATE}*\{{SEQ(:([1-9]|10))?\}}{_LITERAL_OR_DATE}*$",
+    "description": "Letters, digits and _-/+ with {YYYY}, {YY}, {MM} and one {SEQ} or {SEQ:n}.",
+}
+PatternText = Annotated[str, AfterValidator(_valid_pattern), WithJsonSchema(PATTERN_SCHEMA)]

@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    StrictBool,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -20,6 +21,7 @@ from pydantic import (
 )
 
 from invoicing.domain.fields import (
+    PERCENT_SCHEMA,
     Amount,
     Country,
     LineTitle,
@@ -50,6 +52,15 @@ class Contract(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        """An object, not anything with attributes: Powertools validates bodies `from_attributes`,
+        under which a number would pass for a model with every field left to its default."""
+        if isinstance(data, dict | BaseModel):
+            return data
+        raise ValueError("must be a JSON object")
+
 
 class Address(Contract):
     line1: Name
@@ -59,9 +70,17 @@ class Address(Contract):
     country: Country = "FR"
 
 
+def _directory_values(schema: dict[str, Any]) -> None:
+    """For the OpenAPI document: a directory address (0225, the default) in the directory's letters."""
+    schema["if"] = {"properties": {"scheme": {"const": "0225"}}}
+    schema["then"] = {"properties": {"value": {"pattern": DIRECTORY_ADDRESS.pattern}}}
+
+
 class ElectronicAddress(Contract):
     """Where a party receives its e-invoices (BT-34, BT-49): for a French company, its address in the
     platforms' directory (scheme 0225: its SIREN, or SIREN_SIRET, or SIREN_SIRET_routing code)."""
+
+    model_config = ConfigDict(json_schema_extra=_directory_values)
 
     scheme: Annotated[str, StringConstraints(pattern=r"^(0[0-9]{3}|9[0-9]{3}|EM)$")] = Field(
         default="0225", description="Its EAS code: 0225 for the French directory, EM for an email."
@@ -125,7 +144,14 @@ class Customer(Contract):
         return ElectronicAddress(scheme="EM", value=self.email) if self.email else None
 
 
+def _percent_at_most_100_schema(schema: dict[str, Any]) -> None:
+    schema["if"] = {"properties": {"type": {"const": "percent"}}}
+    schema["then"] = {"properties": {"value": PERCENT_SCHEMA}}
+
+
 class Discount(Contract):
+    model_config = ConfigDict(json_schema_extra=_percent_at_most_100_schema)
+
     type: Literal["percent", "amount"]
     value: Amount
 
@@ -137,7 +163,36 @@ class Discount(Contract):
         return value
 
 
+_NULL = {"type": "null"}
+_PRESENT = {"not": _NULL}
+# A rate of zero however it is written: "0", "0.0", 0.
+_ZERO_RATE = {"anyOf": [{"type": "string", "pattern": r"^0{1,2}(\.0{1,3})?$"}, {"const": 0}]}
+_ITEM_ONLY = ("unit", "unit_price", "vat_rate", "vat_category", "discount", "nature")
+
+
+def _line_variants(schema: dict[str, Any]) -> None:
+    """The rules of `Line` for the OpenAPI document: an item has a price and a rate, its category
+    goes with its rate; a section or a comment has only a title and a description."""
+    schema["anyOf"] = [
+        {
+            "properties": {"kind": {"const": "item"}, "unit_price": _PRESENT, "vat_rate": _PRESENT},
+            "required": ["unit_price", "vat_rate"],
+            "anyOf": [
+                {"properties": {"vat_category": _NULL}},
+                {"properties": {"vat_category": {"const": "S"}, "vat_rate": {"not": _ZERO_RATE}}},
+                {"properties": {"vat_category": {"enum": sorted(ZERO_RATED)}, "vat_rate": _ZERO_RATE}},
+            ],
+        },
+        {
+            "properties": {"kind": {"enum": ["section", "comment"]}} | dict.fromkeys(_ITEM_ONLY, _NULL),
+            "required": ["kind"],
+        },
+    ]
+
+
 class Line(Contract):
+    model_config = ConfigDict(json_schema_extra=_line_variants)
+
     kind: LineKind = "item"
     title: LineTitle
     description: LongText | None = None
@@ -257,7 +312,7 @@ class Seller(Contract):
     phone: ShortText | None = None
     legal_mentions: LongText | None = None
     late_penalty_rate: Percent | None = None
-    vat_on_debits: bool = Field(
+    vat_on_debits: StrictBool = Field(
         default=False,
         description="The seller opted to pay VAT on debits (option pour le paiement de la taxe d'après les "
         "débits): a mention of the 2026 reform, printed on its invoices of services.",

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from pydantic import AfterValidator, Field
 
 from invoicing.domain.documents import DEFAULT_QUOTE_VALIDITY_DAYS
+from invoicing.domain.fields import Codes
 from invoicing.domain.kinds import Series
 from invoicing.domain.numbering import DEFAULT_PATTERNS, NumberingPattern, PatternText
 from invoicing.domain.parts import Contract, Language, Seller
@@ -37,7 +38,12 @@ class TenantSettings(Contract):
         default=DEFAULT_QUOTE_VALIDITY_DAYS, ge=1, le=365, description="A quote's default validity."
     )
     language: Language = "fr"
-    timezone: Annotated[str, Field(max_length=64), AfterValidator(_timezone)] = "Europe/Paris"
+    timezone: Annotated[
+        str,
+        Field(max_length=64),
+        AfterValidator(_timezone),
+        Codes(lambda: frozenset(available_timezones()), "IANA time zone"),
+    ] = "Europe/Paris"
 
     @property
     def zone(self) -> ZoneInfo:

@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from invoicing.domain.errors import InvalidDocument
 from invoicing.domain.kinds import KINDS, Resource
 from invoicing.domain.money import round_money
 from invoicing.services.cursors import decode_cursor, encode_cursor
@@ -37,17 +36,14 @@ def list_documents(
     limit: int,
 ) -> ListingPage:
     today = tenant_today(deps, tenant_id)
-    if number is not None:
-        if filters.any or overdue or cursor is not None:
-            raise InvalidDocument(
-                "number finds one document and takes no other filter or cursor", field="query.number"
-            )
-        found = deps.listing.by_number(tenant_id, number)
-        if found is not None and KINDS[found.type].resource != resource:
-            found = None  # a quote's number is not an invoice's, nor the reverse
-        return ListingPage([_summary(found, today)] if found else [], None, Decimal(0))
     if overdue:
         filters = filters._replace(overdue_on=today)
+    if number is not None:
+        # One document at most, so one page: the other filters apply to it, a cursor pages nothing.
+        found = deps.listing.by_number(tenant_id, number)
+        if found is not None and (KINDS[found.type].resource != resource or not filters.matches(found)):
+            found = None  # a quote's number is not an invoice's, nor the reverse
+        return ListingPage([_summary(found, today)] if found else [], None, Decimal(0))
     after = decode_cursor(cursor, _POSITION) if cursor else None
     page = deps.listing.page(tenant_id, filters, resource=resource, after=after, limit=limit)
     next_cursor = encode_cursor(page.next_position) if page.next_position else None

@@ -84,6 +84,26 @@ class ListFilters(NamedTuple):
     def any(self) -> bool:
         return any(value is not None for value in self)
 
+    def matches(self, summary: DocumentSummary) -> bool:
+        """What the storage's query keeps, said of one document (a lookup by number)."""
+        issued = summary.issue_date
+        return (
+            (self.status is None or summary.status == self.status)
+            and (self.type is None or summary.type == self.type)
+            and (self.customer is None or self.customer.casefold() in summary.customer_name.casefold())
+            and (self.issued_from is None or (issued is not None and issued >= self.issued_from))
+            and (self.issued_to is None or (issued is not None and issued <= self.issued_to))
+            and (
+                self.overdue_on is None
+                or (
+                    summary.status in {"open", "partially_paid"}
+                    and summary.due_date is not None
+                    and summary.due_date < self.overdue_on
+                    and summary.amount_due > 0
+                )
+            )
+        )
+
 
 class SummaryPage(NamedTuple):
     summaries: list[DocumentSummary]

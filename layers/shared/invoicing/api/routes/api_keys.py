@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from invoicing.api.resolver import tenant_of
 from invoicing.api.responses import created
 from invoicing.api.schemas import (
-    ERROR_RESPONSES,
+    OK,
     ApiKeyCreate,
     ApiKeyList,
     ApiKeyResponse,
@@ -35,7 +35,6 @@ def _response(record: ApiKeyRecord) -> ApiKeyResponse:
     description="The key is in this answer only: it is stored as its hash. A tenant holds at most 10.",
     responses={
         201: {"description": "Created", "content": {"application/json": {"model": NewApiKeyResponse}}},
-        **ERROR_RESPONSES,
     },
     tags=["api-keys"],
 )
@@ -46,14 +45,14 @@ def create_api_key(body: ApiKeyCreate) -> Response[dict[str, Any]]:
     return created(response, f"/v1/api-keys/{made.record.id}", **{"Cache-Control": "no-store"})
 
 
-@router.get("/v1/api-keys", summary="List the API keys", responses=ERROR_RESPONSES, tags=["api-keys"])
+@router.get("/v1/api-keys", summary="List the API keys", responses=OK, tags=["api-keys"])
 def list_api_keys() -> ApiKeyList:
     return ApiKeyList(
         data=[_response(record) for record in from_environment().tenants.api_keys(tenant_of(router))]
     )
 
 
-@router.get("/v1/api-keys/<key_id>", summary="Read an API key", responses=ERROR_RESPONSES, tags=["api-keys"])
+@router.get("/v1/api-keys/<key_id>", summary="Read an API key", responses=OK, tags=["api-keys"])
 def read_api_key(key_id: str) -> ApiKeyResponse:
     return _response(api_keys.api_key(from_environment().tenants, tenant_of(router), key_id))
 
@@ -63,7 +62,7 @@ def read_api_key(key_id: str) -> ApiKeyResponse:
     summary="Revoke an API key",
     description="Refused from now on, within the 5 minutes the gateway keeps its authorizer's answer "
     "for a key. A tenant keeps at least one key: make the replacement first.",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["api-keys"],
 )
 def revoke_api_key(key_id: str) -> RevokedApiKey:

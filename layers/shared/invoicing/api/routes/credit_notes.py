@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
-from invoicing.api.schemas import ERROR_RESPONSES, CreditNoteCreate, InvoiceResponse
+from invoicing.api.schemas import CreditNoteCreate, InvoiceResponse
 from invoicing.bootstrap import from_environment
 from invoicing.services.credit_notes import credit_invoice
 
@@ -23,7 +23,6 @@ router = Router()
     "invoice's amount due falls by its total. It never credits more than is still due.",
     responses={
         201: {"description": "Issued", "content": {"application/json": {"model": InvoiceResponse}}},
-        **ERROR_RESPONSES,
     },
     tags=["credit notes"],
 )

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from invoicing.api.resolver import tenant_of
 from invoicing.api.responses import created
-from invoicing.api.schemas import ERROR_RESPONSES, CustomerList, CustomerResponse, CustomerUpdate
+from invoicing.api.schemas import OK, CustomerList, CustomerResponse, CustomerUpdate
 from invoicing.bootstrap import from_environment
 from invoicing.domain.parts import Customer
 from invoicing.services import customers
@@ -31,7 +31,6 @@ def _response(stored: StoredCustomer) -> CustomerResponse:
     summary="Create a customer",
     responses={
         201: {"description": "Created", "content": {"application/json": {"model": CustomerResponse}}},
-        **ERROR_RESPONSES,
     },
     tags=["customers"],
 )
@@ -40,9 +39,7 @@ def create_customer(body: Customer) -> Response[dict[str, Any]]:
     return created(_response(stored), f"/v1/customers/{stored.id}")
 
 
-@router.get(
-    "/v1/customers/<customer_id>", summary="Read a customer", responses=ERROR_RESPONSES, tags=["customers"]
-)
+@router.get("/v1/customers/<customer_id>", summary="Read a customer", responses=OK, tags=["customers"])
 def read_customer(customer_id: str) -> CustomerResponse:
     return _response(customers.get_customer(from_environment(), tenant_of(router), customer_id))
 
@@ -51,7 +48,7 @@ def read_customer(customer_id: str) -> CustomerResponse:
     "/v1/customers/<customer_id>",
     summary="Change a customer",
     description="Finalized documents keep the customer as it was when they were finalized.",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["customers"],
 )
 def update_customer(customer_id: str, body: CustomerUpdate) -> CustomerResponse:
@@ -59,7 +56,7 @@ def update_customer(customer_id: str, body: CustomerUpdate) -> CustomerResponse:
     return _response(customers.update_customer(from_environment(), tenant_of(router), customer_id, changes))
 
 
-@router.get("/v1/customers", summary="List customers", responses=ERROR_RESPONSES, tags=["customers"])
+@router.get("/v1/customers", summary="List customers", responses=OK, tags=["customers"])
 def list_customers(
     *,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
-from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse, InvoiceUpdate
+from invoicing.api.schemas import OK, InvoiceResponse, InvoiceUpdate
 from invoicing.bootstrap import from_environment
 from invoicing.services import invoices
 
@@ -21,7 +21,7 @@ router = Router()
     "/v1/invoices/<invoice_id>",
     summary="Change a draft",
     description="Send only the fields to change; `lines` replaces all lines; null clears a field.",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["invoices"],
 )
 def update_draft(invoice_id: str, body: InvoiceUpdate) -> InvoiceResponse:
@@ -38,7 +38,6 @@ def update_draft(invoice_id: str, body: InvoiceUpdate) -> InvoiceResponse:
     description="A draft invoice with the proforma's content, linked both ways; a proforma converts once.",
     responses={
         201: {"description": "Converted", "content": {"application/json": {"model": InvoiceResponse}}},
-        **ERROR_RESPONSES,
     },
     tags=["invoices"],
 )
@@ -53,7 +52,7 @@ def convert_proforma(invoice_id: str) -> Response[dict[str, Any]]:
 @router.delete(
     "/v1/invoices/<invoice_id>",
     summary="Delete a draft",
-    responses={204: {"description": "Deleted"}, **ERROR_RESPONSES},
+    responses={204: {"description": "Deleted"}},
     tags=["invoices"],
 )
 def delete_draft(invoice_id: str) -> Response[Any]:

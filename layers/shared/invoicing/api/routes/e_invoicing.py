@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from invoicing.api.body import MAX_BODY_BYTES, PayloadTooLarge
 from invoicing.api.platform_schemas import PlatformConnectionResponse, PlatformSettings
 from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.schemas import ERROR_RESPONSES
+from invoicing.api.schemas import OK
 from invoicing.bootstrap import from_environment
 from invoicing.services import platform_connection
 from invoicing.services.ports import PlatformConnection
@@ -38,7 +38,7 @@ def _response(connection: PlatformConnection) -> PlatformConnectionResponse:
     description="The platform's Flow Service and OAuth2 client; the connection subscribes to its "
     "webhooks, which proves the credentials. Replaces the connection before. From then on each "
     "finalized e-invoice to a French business is deposited there, asynchronously.",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["e-invoicing"],
 )
 def connect_platform(body: PlatformSettings) -> PlatformConnectionResponse:
@@ -58,7 +58,7 @@ def connect_platform(body: PlatformSettings) -> PlatformConnectionResponse:
 @router.get(
     "/v1/e-invoicing/platform",
     summary="Read the connected platform",
-    responses=ERROR_RESPONSES,
+    responses={**OK, 404: {"description": "No platform connected yet"}},
     tags=["e-invoicing"],
 )
 def read_platform() -> PlatformConnectionResponse:
@@ -69,7 +69,7 @@ def read_platform() -> PlatformConnectionResponse:
     "/v1/e-invoicing/platform",
     summary="Disconnect the platform",
     description="Its webhook is unsubscribed; e-invoices finalized from then on stay pending.",
-    responses={204: {"description": "Disconnected"}, **ERROR_RESPONSES},
+    responses={204: {"description": "Disconnected"}, 404: {"description": "No platform connected"}},
     tags=["e-invoicing"],
 )
 def disconnect_platform() -> Response[Any]:
@@ -82,7 +82,7 @@ def disconnect_platform() -> Response[Any]:
     summary="Receive a platform's callback",
     description="Signed with Afnor-Signature and Afnor-Signature-Timestamp (XP Z12-013). The flow it "
     "names is then read from the platform.",
-    responses={401: {"description": "Signature missing or wrong; nothing queued"}, **ERROR_RESPONSES},
+    responses={**OK, 401: {"description": "Signature missing or wrong; nothing queued"}},
     tags=["e-invoicing"],
 )
 def receive_callback(connection_id: str) -> dict[str, bool]:

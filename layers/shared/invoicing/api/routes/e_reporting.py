@@ -3,7 +3,6 @@ each holds, its report, and its transmission."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -13,8 +12,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from invoicing.api.reporting_schemas import PeriodDetail, PeriodList, period_detail, period_summary
 from invoicing.api.resolver import tenant_of
 from invoicing.api.responses import see_other
-from invoicing.api.schemas import DOWNLOAD_RESPONSES, ERROR_RESPONSES
+from invoicing.api.schemas import DOWNLOAD_RESPONSES, OK
 from invoicing.bootstrap import from_environment
+from invoicing.domain.fields import Day
 from invoicing.services import reporting_periods
 from invoicing.services.identifiers import tenant_today
 
@@ -26,12 +26,12 @@ router = Router()
     summary="List e-reporting periods",
     description="The periods (transactions and payments) that overlap the days asked for, on the "
     "calendar the seller's VAT regime sets; the current month by default, 366 days at most.",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["e-reporting"],
 )
 def list_periods(
-    first: Annotated[date | None, Query(alias="from")] = None,
-    last: Annotated[date | None, Query(alias="to")] = None,
+    first: Annotated[Day | None, Query(alias="from")] = None,
+    last: Annotated[Day | None, Query(alias="to")] = None,
 ) -> PeriodList:
     deps = from_environment()
     tenant_id = tenant_of(router)
@@ -44,7 +44,7 @@ def list_periods(
     "/v1/e-reporting/periods/<period_id>",
     summary="Read an e-reporting period",
     description="What the period holds so far (readable while open) and its transmissions.",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["e-reporting"],
 )
 def read_period(period_id: str) -> PeriodDetail:
@@ -55,7 +55,7 @@ def read_period(period_id: str) -> PeriodDetail:
     "/v1/e-reporting/periods/<period_id>/download",
     summary="Download a period's report",
     description="303 to the FRR XML: the last one transmitted, or an open period's report so far.",
-    responses={**DOWNLOAD_RESPONSES, **ERROR_RESPONSES},
+    responses={**DOWNLOAD_RESPONSES, 409: {"description": "No seller yet: set it with PUT /v1/settings"}},
     tags=["e-reporting"],
 )
 def download_period(period_id: str) -> Response[Any]:
@@ -67,7 +67,7 @@ def download_period(period_id: str) -> Response[Any]:
     summary="Transmit a period now",
     description="Closes a period that has ended and sends what it holds to the platform, without "
     "waiting for its due date; asking again sends nothing twice.",
-    responses={202: {"description": "The transmission is queued"}, **ERROR_RESPONSES},
+    responses={202: {"description": "The transmission is queued"}},
     tags=["e-reporting"],
 )
 def transmit_period(period_id: str) -> Response[Any]:

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import tenant_of
-from invoicing.api.schemas import ERROR_RESPONSES, FinalizeCheckResponse
+from invoicing.api.schemas import OK, FinalizeCheckResponse
 from invoicing.bootstrap import from_environment
 from invoicing.services.finalize_check import finalize_check as check_draft
 
@@ -19,7 +19,7 @@ router = Router()
     summary="Check a draft before finalizing it",
     description="The blocking problems are exactly those finalization refuses with; warnings name the "
     "mentions a careful issuer adds.",
-    responses=ERROR_RESPONSES,
+    responses={**OK, 409: {"description": "Not a draft: only a draft is checked"}},
     tags=["invoices"],
 )
 def finalize_check(invoice_id: str) -> FinalizeCheckResponse:

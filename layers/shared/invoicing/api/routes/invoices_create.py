@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import D
 
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
-from invoicing.api.schemas import ERROR_RESPONSES, InvoiceCreate, InvoiceResponse
+from invoicing.api.schemas import InvoiceCreate, InvoiceResponse
 from invoicing.bootstrap import from_environment
 from invoicing.services import invoices
 from invoicing.services.documents import get_invoice
@@ -74,7 +74,6 @@ def create_once() -> Callable[..., dict[str, Any]]:
     "with its original PDF given as `file` or fetched from `file_url`.",
     responses={
         201: {"description": "Created", "content": {"application/json": {"model": InvoiceResponse}}},
-        **ERROR_RESPONSES,
     },
     tags=["invoices"],
 )

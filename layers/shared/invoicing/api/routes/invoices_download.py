@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import tenant_of
 from invoicing.api.responses import see_other
-from invoicing.api.schemas import DOWNLOAD_RESPONSES, ERROR_RESPONSES, DownloadFormatQuery, LocaleQuery
+from invoicing.api.schemas import DOWNLOAD_RESPONSES, DownloadFormatQuery, LocaleQuery
 from invoicing.bootstrap import from_environment
 from invoicing.services.documents import get_invoice
 from invoicing.services.publishing import download_link
@@ -20,7 +20,7 @@ router = Router()
 @router.get(
     "/v1/invoices/<invoice_id>/download",
     summary="Download an invoice",
-    responses={**DOWNLOAD_RESPONSES, **ERROR_RESPONSES},
+    responses={**DOWNLOAD_RESPONSES},
     tags=["invoices"],
 )
 def download_invoice(

@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import invoice_response
-from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse
+from invoicing.api.schemas import OK, InvoiceResponse
 from invoicing.bootstrap import from_environment
 from invoicing.services import invoices
 
@@ -18,7 +18,7 @@ router = Router()
     summary="Finalize an invoice",
     description="Assigns the next number gaplessly and renders the PDF and HTML. Repeating it after a "
     "failure finishes the job; on a complete finalized invoice it is a 409.",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["invoices"],
 )
 def finalize_invoice(invoice_id: str) -> InvoiceResponse:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from invoicing.api.resolver import tenant_of
-from invoicing.api.schemas import ERROR_RESPONSES, InvoiceList, InvoiceSummary
+from invoicing.api.schemas import OK, InvoiceList, InvoiceSummary
 from invoicing.bootstrap import from_environment
+from invoicing.domain.fields import Day
 from invoicing.domain.kinds import DocumentType
 from invoicing.domain.model import Status
 from invoicing.services import listing
@@ -19,7 +19,7 @@ from invoicing.services.ports import ListFilters
 router = Router()
 
 
-@router.get("/v1/invoices", summary="List invoices", responses=ERROR_RESPONSES, tags=["invoices"])
+@router.get("/v1/invoices", summary="List invoices", responses=OK, tags=["invoices"])
 def list_documents(
     *,
     status: Annotated[Status | None, Query()] = None,
@@ -27,9 +27,16 @@ def list_documents(
     customer: Annotated[
         str | None, Query(min_length=1, max_length=200, description="part of the name")
     ] = None,
-    issued_from: Annotated[date | None, Query()] = None,
-    issued_to: Annotated[date | None, Query()] = None,
-    number: Annotated[str | None, Query(min_length=1, max_length=60)] = None,
+    issued_from: Annotated[Day | None, Query()] = None,
+    issued_to: Annotated[Day | None, Query()] = None,
+    number: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=60,
+            description="the document's number: one document at most, which the other filters must match",
+        ),
+    ] = None,
     overdue: Annotated[bool, Query(description="only open documents past their due date")] = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import invoice_response
-from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse
+from invoicing.api.schemas import OK, InvoiceResponse
 from invoicing.bootstrap import from_environment
 from invoicing.services.documents import get_invoice
 from invoicing.services.report_status import reported
@@ -15,9 +15,7 @@ from invoicing.services.report_status import reported
 router = Router()
 
 
-@router.get(
-    "/v1/invoices/<invoice_id>", summary="Read an invoice", responses=ERROR_RESPONSES, tags=["invoices"]
-)
+@router.get("/v1/invoices/<invoice_id>", summary="Read an invoice", responses=OK, tags=["invoices"])
 def read_invoice(invoice_id: str) -> InvoiceResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
-from invoicing.api.schemas import ERROR_RESPONSES, InvoiceResponse, PaymentCreate
+from invoicing.api.schemas import OK, InvoiceResponse, PaymentCreate
 from invoicing.bootstrap import from_environment
 from invoicing.services import payments
 
@@ -23,7 +23,6 @@ router = Router()
     "and payments on drafts are refused.",
     responses={
         201: {"description": "Recorded", "content": {"application/json": {"model": InvoiceResponse}}},
-        **ERROR_RESPONSES,
     },
     tags=["payments"],
 )
@@ -46,7 +45,7 @@ def record_payment(invoice_id: str, body: PaymentCreate) -> Response[dict[str, A
 @router.delete(
     "/v1/invoices/<invoice_id>/payments/<payment_id>",
     summary="Remove a payment recorded by mistake",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["payments"],
 )
 def remove_payment(invoice_id: str, payment_id: str) -> InvoiceResponse:

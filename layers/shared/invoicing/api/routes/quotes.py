@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -12,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, quote_response
 from invoicing.api.schemas import (
-    ERROR_RESPONSES,
+    OK,
     QuoteCreate,
     QuoteList,
     QuoteResponse,
@@ -20,6 +19,7 @@ from invoicing.api.schemas import (
     QuoteUpdate,
 )
 from invoicing.bootstrap import from_environment
+from invoicing.domain.fields import Day
 from invoicing.domain.model import QuoteStatus
 from invoicing.services import listing, quotes
 from invoicing.services.documents import get_quote
@@ -34,7 +34,6 @@ router = Router()
     description="A draft by default; `finalize: true` numbers it in the quote series and renders it.",
     responses={
         201: {"description": "Created", "content": {"application/json": {"model": QuoteResponse}}},
-        **ERROR_RESPONSES,
     },
     tags=["quotes"],
 )
@@ -48,15 +47,15 @@ def create_quote(body: QuoteCreate) -> Response[dict[str, Any]]:
     return created(response, f"/v1/quotes/{stored.document.id}")
 
 
-@router.get("/v1/quotes", summary="List quotes", responses=ERROR_RESPONSES, tags=["quotes"])
+@router.get("/v1/quotes", summary="List quotes", responses=OK, tags=["quotes"])
 def list_quotes(
     *,
     status: Annotated[QuoteStatus | None, Query()] = None,
     customer: Annotated[
         str | None, Query(min_length=1, max_length=200, description="part of the name")
     ] = None,
-    issued_from: Annotated[date | None, Query()] = None,
-    issued_to: Annotated[date | None, Query()] = None,
+    issued_from: Annotated[Day | None, Query()] = None,
+    issued_to: Annotated[Day | None, Query()] = None,
     number: Annotated[str | None, Query(min_length=1, max_length=60)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -79,7 +78,7 @@ def list_quotes(
     )
 
 
-@router.get("/v1/quotes/<quote_id>", summary="Read a quote", responses=ERROR_RESPONSES, tags=["quotes"])
+@router.get("/v1/quotes/<quote_id>", summary="Read a quote", responses=OK, tags=["quotes"])
 def read_quote(quote_id: str) -> QuoteResponse:
     deps = from_environment()
     tenant_id = tenant_of(router)
@@ -90,7 +89,7 @@ def read_quote(quote_id: str) -> QuoteResponse:
     "/v1/quotes/<quote_id>",
     summary="Change a draft quote",
     description="Send only the fields to change; `lines` replaces all lines; null clears a field.",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["quotes"],
 )
 def update_quote(quote_id: str, body: QuoteUpdate) -> QuoteResponse:
@@ -104,7 +103,7 @@ def update_quote(quote_id: str, body: QuoteUpdate) -> QuoteResponse:
 @router.delete(
     "/v1/quotes/<quote_id>",
     summary="Delete a draft quote",
-    responses={204: {"description": "Deleted"}, **ERROR_RESPONSES},
+    responses={204: {"description": "Deleted"}},
     tags=["quotes"],
 )
 def delete_quote(quote_id: str) -> Response[Any]:

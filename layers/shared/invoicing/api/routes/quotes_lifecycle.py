@@ -12,7 +12,7 @@ from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response, quote_response, see_other
 from invoicing.api.schemas import (
     DOWNLOAD_RESPONSES,
-    ERROR_RESPONSES,
+    OK,
     InvoiceResponse,
     QuoteInvoiceCreate,
     QuoteResponse,
@@ -31,7 +31,7 @@ router = Router()
     "/v1/quotes/<quote_id>/finalize",
     summary="Finalize a quote",
     description="Numbers the quote in its own series, sets its validity (30 days by default) and renders it.",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["quotes"],
 )
 def finalize_quote(quote_id: str) -> QuoteResponse:
@@ -44,7 +44,7 @@ def finalize_quote(quote_id: str) -> QuoteResponse:
 @router.get(
     "/v1/quotes/<quote_id>/download",
     summary="Download a quote",
-    responses={**DOWNLOAD_RESPONSES, **ERROR_RESPONSES},
+    responses={**DOWNLOAD_RESPONSES},
     tags=["quotes"],
 )
 def download_quote(
@@ -65,7 +65,7 @@ def download_quote(
     "/v1/quotes/<quote_id>/accept",
     summary="Record the customer's acceptance",
     description="Only an open quote within its validity is accepted.",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["quotes"],
 )
 def accept_quote(quote_id: str) -> QuoteResponse:
@@ -78,7 +78,7 @@ def accept_quote(quote_id: str) -> QuoteResponse:
 @router.post(
     "/v1/quotes/<quote_id>/decline",
     summary="Record the customer's refusal",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["quotes"],
 )
 def decline_quote(quote_id: str) -> QuoteResponse:
@@ -95,7 +95,6 @@ def decline_quote(quote_id: str) -> QuoteResponse:
     "final invoice of the whole quote, which deducts its deposits. A quote is invoiced in full once.",
     responses={
         201: {"description": "Created", "content": {"application/json": {"model": InvoiceResponse}}},
-        **ERROR_RESPONSES,
     },
     tags=["quotes"],
 )

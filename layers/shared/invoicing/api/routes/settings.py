@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.resolver import tenant_of
-from invoicing.api.schemas import ERROR_RESPONSES
+from invoicing.api.schemas import OK
 from invoicing.bootstrap import from_environment
 from invoicing.domain.settings import TenantSettings
 from invoicing.services import tenants
@@ -22,7 +22,7 @@ def read_settings() -> TenantSettings:
     "/v1/settings",
     summary="Replace the settings",
     description="Finalized documents keep the identity they were issued with; new ones take these.",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["settings"],
 )
 def replace_settings(body: TenantSettings) -> TenantSettings:

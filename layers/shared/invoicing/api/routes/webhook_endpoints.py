@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created
 from invoicing.api.schemas import (
-    ERROR_RESPONSES,
+    OK,
     WebhookDelivery,
     WebhookDeliveryList,
     WebhookEndpointCreate,
@@ -38,7 +38,6 @@ def _response(endpoint: WebhookEndpoint) -> WebhookEndpointResponse:
     "recorded once and invoiced in order.",
     responses={
         201: {"description": "Created", "content": {"application/json": {"model": WebhookEndpointResponse}}},
-        **ERROR_RESPONSES,
     },
     tags=["webhooks"],
 )
@@ -48,9 +47,7 @@ def create_endpoint(body: WebhookEndpointCreate) -> Response[dict[str, Any]]:
     return created(_response(endpoint), f"/v1/webhook-endpoints/{endpoint.id}")
 
 
-@router.get(
-    "/v1/webhook-endpoints", summary="List webhook endpoints", responses=ERROR_RESPONSES, tags=["webhooks"]
-)
+@router.get("/v1/webhook-endpoints", summary="List webhook endpoints", responses=OK, tags=["webhooks"])
 def list_endpoints() -> WebhookEndpointList:
     endpoints = webhooks.list_endpoints(from_environment(), tenant_of(router))
     return WebhookEndpointList(data=[_response(endpoint) for endpoint in endpoints])
@@ -60,7 +57,7 @@ def list_endpoints() -> WebhookEndpointList:
     "/v1/webhook-endpoints/<endpoint_id>",
     summary="Delete a webhook endpoint",
     description="Deliveries to it are refused from then on; what it invoiced stays.",
-    responses={204: {"description": "Deleted"}, **ERROR_RESPONSES},
+    responses={204: {"description": "Deleted"}},
     tags=["webhooks"],
 )
 def delete_endpoint(endpoint_id: str) -> Response[Any]:
@@ -84,7 +81,7 @@ def _delivery(record: DeliveryRecord) -> WebhookDelivery:
     "/v1/webhook-endpoints/<endpoint_id>/deliveries",
     summary="List an endpoint's deliveries",
     description="Newest first: what became of each delivery, and why when it failed.",
-    responses=ERROR_RESPONSES,
+    responses=OK,
     tags=["webhooks"],
 )
 def list_deliveries(
@@ -109,7 +106,6 @@ def list_deliveries(
     "409 unless it failed.",
     responses={
         202: {"description": "Queued", "content": {"application/json": {"model": WebhookDelivery}}},
-        **ERROR_RESPONSES,
     },
     tags=["webhooks"],
 )

@@ -8,7 +8,7 @@ import base64
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.body import MAX_BODY_BYTES, PayloadTooLarge
-from invoicing.api.schemas import ERROR_RESPONSES, DeliveryReceipt
+from invoicing.api.schemas import OK, DeliveryReceipt
 from invoicing.bootstrap import from_environment
 from invoicing.services import webhooks
 
@@ -21,7 +21,11 @@ router = Router()
     description="Stripe (Stripe-Signature), Shopify (X-Shopify-Hmac-Sha256) or WooCommerce "
     "(X-WC-Webhook-Signature). A delivery seen before is answered 200 and changes nothing; the "
     "invoice is made asynchronously, in order per tenant.",
-    responses={401: {"description": "Signature missing or wrong; nothing recorded"}, **ERROR_RESPONSES},
+    responses={
+        **OK,
+        401: {"description": "Signature missing or wrong; nothing recorded"},
+        413: {"description": "Body over 1 MB"},
+    },
     tags=["webhooks"],
 )
 def receive_delivery(provider: str, endpoint_id: str) -> DeliveryReceipt:
