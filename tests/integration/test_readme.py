@@ -1,17 +1,19 @@
 """The README runs as written: its walkthrough's shell blocks, in order, with bash, from a checkout
-of the project (its .venv and events/) and the state `make serve` leaves, against the local stack;
-then what it says came of them, checked through the API."""
+of the project (its .venv and events/) and the state `make serve` leaves, against a local stack as
+fresh as `make serve` makes it (its own: the figures it states, D2026-00001 say, are a first
+quote's); then what it says came of them, checked through the API."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from devserver.demo import write_state
+from devserver.demo import create_demo_tenant, write_state
 from devserver.stack import ROOT, LocalStack
 from tests.support.http import Client
 
@@ -28,7 +30,19 @@ def walkthrough_blocks() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def ran(stack: LocalStack, demo_key: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+def served() -> Iterator[tuple[LocalStack, str]]:
+    """What `make serve` starts: a local stack and its demo tenant, nothing else on them."""
+    local = LocalStack(port=0)
+    local.start()
+    try:
+        yield local, create_demo_tenant(local)
+    finally:
+        local.stop()
+
+
+@pytest.fixture(scope="module")
+def ran(served: tuple[LocalStack, str], tmp_path_factory: pytest.TempPathFactory) -> str:
+    stack, demo_key = served
     checkout = tmp_path_factory.mktemp("checkout")
     for shared in (".venv", "events"):
         (checkout / shared).symlink_to(ROOT / shared)
@@ -45,7 +59,8 @@ def ran(stack: LocalStack, demo_key: str, tmp_path_factory: pytest.TempPathFacto
 
 
 @pytest.fixture(scope="module")
-def demo(stack: LocalStack, demo_key: str) -> Client:
+def demo(served: tuple[LocalStack, str]) -> Client:
+    stack, demo_key = served
     return Client(stack.url, demo_key)
 
 

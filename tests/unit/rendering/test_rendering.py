@@ -4,9 +4,12 @@ import html as html_text
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 
 from invoicing.domain.documents import draft_document, freeze
 from invoicing.domain.model import DocumentContent
@@ -14,6 +17,8 @@ from invoicing.domain.parts import Seller
 from invoicing.rendering import render_html, render_pdf
 from invoicing.rendering.pdf import RefusedResource, resolve_asset
 from invoicing.rendering.view import Formatter
+
+ASSETS = Path(__file__).resolve().parents[3] / "layers/shared/invoicing/rendering/assets"
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 SELLER = Seller.model_validate(
@@ -221,3 +226,28 @@ def test_markup_that_reaches_the_pdf_renderer_still_cannot_fetch():
 
 def test_shipped_fonts_resolve():
     assert resolve_asset("asset:DejaVuSans.ttf").endswith("DejaVuSans.ttf")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_pdf_line_headers_fit_their_columns(language: str):
+    """No two headers of the lines' table overlap on the page ("Unit price excl. VAT" once ran into
+    "VAT"); a header may wrap onto a second line within its column."""
+    _, final = document(language=language)
+    page = PdfReader(io.BytesIO(render_pdf(render_html(final, language)))).pages[0]
+    pdfmetrics.registerFont(TTFont("HeaderTest-Bold", str(ASSETS / "DejaVuSans-Bold.ttf")))
+    fragments: list[tuple[float, float, float, float, str]] = []
+
+    def seen(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            x, y, height = tm[4] + cm[4], tm[5] * cm[3] + cm[5], size * tm[0] * cm[0]
+            width = pdfmetrics.stringWidth(text.strip(), "HeaderTest-Bold", height)
+            fragments.append((y, x, x + width, height, text.strip()))
+
+    page.extract_text(visitor_text=seen)
+    quantity = next(f for f in fragments if f[4] == {"fr": "Qté", "en": "Qty"}[language])
+    header = [f for f in fragments if abs(f[0] - quantity[0]) <= 20 and f[1] >= quantity[1] - 1]
+    assert len(header) >= 4, header
+    for i, (y, start, end, height, _) in enumerate(header):
+        for other_y, other_start, other_end, _, _ in header[i + 1 :]:
+            same_line = abs(y - other_y) < 0.9 * height
+            assert not (same_line and start < other_end and other_start < end), header
