@@ -21,6 +21,8 @@ from pydantic import (
 )
 
 from invoicing.domain.fields import (
+    NULL_SCHEMA,
+    PRESENT_SCHEMA,
     Day,
     DecimalText,
     Name,
@@ -31,6 +33,7 @@ from invoicing.domain.fields import (
 )
 from invoicing.domain.kinds import KINDS, DocumentType
 from invoicing.domain.model import (
+    IMPORTED_TYPES,
     Document,
     DocumentContent,
     Quote,
@@ -54,20 +57,16 @@ class OriginalFile(Contract):
     content_base64: str = Field(
         max_length=MAX_BASE64_CHARS,
         # "%PDF-" and what follows, in whole groups of base64.
-        json_schema_extra={
-            "pattern": r"^JVBERi0[A-Za-z0-9+/]([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
-        },
+        json_schema_extra={"pattern": PDF_BASE64_PATTERN},
         description="The PDF, base64-encoded.",
     )
 
 
-_NULL: dict[str, Any] = {"type": "null"}
-_PRESENT: dict[str, Any] = {"not": _NULL}
 # A customer given in full or named by customer_id: one of them.
 NAMED_CUSTOMER = {
     "oneOf": [
-        {"properties": {"customer": _PRESENT, "customer_id": _NULL}, "required": ["customer"]},
-        {"properties": {"customer_id": _PRESENT, "customer": _NULL}, "required": ["customer_id"]},
+        {"properties": {"customer": PRESENT_SCHEMA, "customer_id": NULL_SCHEMA}, "required": ["customer"]},
+        {"properties": {"customer_id": PRESENT_SCHEMA, "customer": NULL_SCHEMA}, "required": ["customer_id"]},
     ]
 }
 
@@ -82,24 +81,28 @@ def _invoice_create_rules(schema: dict[str, Any]) -> None:
     date, not both; an import's original PDF, file or file_url, and only an import's."""
     document_rules(schema)
     schema |= NAMED_CUSTOMER
-    imports = sorted(name for name, kind in KINDS.items() if kind.original_file)
-    null = _NULL
     schema["allOf"] += [
         {
             "not": {
-                "properties": {"payment_terms": {"not": null}, "due_date": {"not": null}},
+                "properties": {"payment_terms": PRESENT_SCHEMA, "due_date": PRESENT_SCHEMA},
                 "required": ["payment_terms", "due_date"],
             }
         },
         {
-            "if": {"properties": {"type": {"enum": imports}}, "required": ["type"]},
+            "if": {"properties": {"type": {"enum": IMPORTED_TYPES}}, "required": ["type"]},
             "then": {
                 "oneOf": [
-                    {"properties": {"file": {"not": null}, "file_url": null}, "required": ["file"]},
-                    {"properties": {"file_url": {"not": null}, "file": null}, "required": ["file_url"]},
+                    {
+                        "properties": {"file": {"not": NULL_SCHEMA}, "file_url": NULL_SCHEMA},
+                        "required": ["file"],
+                    },
+                    {
+                        "properties": {"file_url": {"not": NULL_SCHEMA}, "file": NULL_SCHEMA},
+                        "required": ["file_url"],
+                    },
                 ]
             },
-            "else": {"properties": {"file": null, "file_url": null}},
+            "else": {"properties": {"file": NULL_SCHEMA, "file_url": NULL_SCHEMA}},
         },
     ]
 

@@ -27,6 +27,10 @@ from stdnum.fr import siret as fr_siret
 
 from invoicing.domain.money import is_currency, known_currencies
 
+# What the models' OpenAPI rules across fields say of a value: null (or absent), or given.
+NULL_SCHEMA: dict[str, Any] = {"type": "null"}
+PRESENT_SCHEMA: dict[str, Any] = {"not": NULL_SCHEMA}
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f]")
 # The same rules as the validators below, for the OpenAPI document: no control character, and
@@ -48,11 +52,8 @@ class _Text:
     def __init__(self, max_length: int, *, lines: bool = False) -> None:
         self.max_length = max_length
         self.control = _CONTROL if lines else _CONTROL_OR_NEWLINE
-        self.problem = (
-            "must not contain control characters"
-            if lines
-            else ("must be a single line without control characters")
-        )
+        single = "must be a single line without control characters"
+        self.problem = "must not contain control characters" if lines else single
         self.pattern = MULTI_LINE_PATTERN if lines else SINGLE_LINE_PATTERN
 
     def _check(self, value: str) -> str:

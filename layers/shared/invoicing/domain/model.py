@@ -14,7 +14,17 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from invoicing.domain.e_invoicing import EInvoicing
 from invoicing.domain.errors import BrokenInvariant
-from invoicing.domain.fields import Currency, Day, ExchangeRate, LongText, Metadata, Name, ShortText
+from invoicing.domain.fields import (
+    NULL_SCHEMA,
+    PRESENT_SCHEMA,
+    Currency,
+    Day,
+    ExchangeRate,
+    LongText,
+    Metadata,
+    Name,
+    ShortText,
+)
 from invoicing.domain.kinds import KINDS, DocumentType, Kind
 from invoicing.domain.parts import (
     Address,
@@ -48,8 +58,8 @@ MAX_LINES = 1000
 MAX_DEPOSITS = 20
 
 
-_NULL = {"type": "null"}
-_PRESENT = {"not": _NULL}
+# The types recorded as they were issued elsewhere, with their original PDF.
+IMPORTED_TYPES = sorted(name for name, kind in KINDS.items() if kind.original_file)
 
 
 def content_rules(schema: dict[str, Any]) -> None:
@@ -59,7 +69,7 @@ def content_rules(schema: dict[str, Any]) -> None:
     schema.setdefault("allOf", []).append(
         {
             "if": {"properties": {"currency": {"const": "EUR"}}},
-            "then": {"properties": {"exchange_rate": _NULL}},
+            "then": {"properties": {"exchange_rate": NULL_SCHEMA}},
         }
     )
 
@@ -68,15 +78,14 @@ def document_rules(schema: dict[str, Any]) -> None:
     """`DocumentContent`'s own: no validity date (a quote's), an import dated and referenced as it
     was elsewhere, deposits deducted by an invoice only, each once."""
     content_rules(schema)
-    schema["properties"]["valid_until"] = _NULL
+    schema["properties"]["valid_until"] = NULL_SCHEMA
     schema["properties"]["deposit_ids"]["uniqueItems"] = True
-    imports = sorted(name for name, kind in KINDS.items() if kind.original_file)
     deducting = sorted(name for name, kind in KINDS.items() if kind.deducts_deposits)
     schema["allOf"] += [
         {
-            "if": {"properties": {"type": {"enum": imports}}, "required": ["type"]},
+            "if": {"properties": {"type": {"enum": IMPORTED_TYPES}}, "required": ["type"]},
             "then": {
-                "properties": {"issue_date": _PRESENT, "external_ref": _PRESENT},
+                "properties": {"issue_date": PRESENT_SCHEMA, "external_ref": PRESENT_SCHEMA},
                 "required": ["issue_date", "external_ref"],
             },
         },

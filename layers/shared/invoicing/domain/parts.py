@@ -21,7 +21,9 @@ from pydantic import (
 )
 
 from invoicing.domain.fields import (
+    NULL_SCHEMA,
     PERCENT_SCHEMA,
+    PRESENT_SCHEMA,
     Amount,
     Country,
     LineTitle,
@@ -163,8 +165,6 @@ class Discount(Contract):
         return value
 
 
-_NULL = {"type": "null"}
-_PRESENT = {"not": _NULL}
 # A rate of zero however it is written: "0", "0.0", 0.
 _ZERO_RATE = {"anyOf": [{"type": "string", "pattern": r"^0{1,2}(\.0{1,3})?$"}, {"const": 0}]}
 _ITEM_ONLY = ("unit", "unit_price", "vat_rate", "vat_category", "discount", "nature")
@@ -175,16 +175,20 @@ def _line_variants(schema: dict[str, Any]) -> None:
     goes with its rate; a section or a comment has only a title and a description."""
     schema["anyOf"] = [
         {
-            "properties": {"kind": {"const": "item"}, "unit_price": _PRESENT, "vat_rate": _PRESENT},
+            "properties": {
+                "kind": {"const": "item"},
+                "unit_price": PRESENT_SCHEMA,
+                "vat_rate": PRESENT_SCHEMA,
+            },
             "required": ["unit_price", "vat_rate"],
             "anyOf": [
-                {"properties": {"vat_category": _NULL}},
+                {"properties": {"vat_category": NULL_SCHEMA}},
                 {"properties": {"vat_category": {"const": "S"}, "vat_rate": {"not": _ZERO_RATE}}},
                 {"properties": {"vat_category": {"enum": sorted(ZERO_RATED)}, "vat_rate": _ZERO_RATE}},
             ],
         },
         {
-            "properties": {"kind": {"enum": ["section", "comment"]}} | dict.fromkeys(_ITEM_ONLY, _NULL),
+            "properties": {"kind": {"enum": ["section", "comment"]}} | dict.fromkeys(_ITEM_ONLY, NULL_SCHEMA),
             "required": ["kind"],
         },
     ]
