@@ -73,6 +73,7 @@ def generate() -> dict[str, Any]:
     for path in UNSIGNED_BY_KEY:
         schema["paths"][path]["post"]["security"] = []
     _name_operations(schema)
+    _name_answered_schemas(schema)
     _pattern_ids(schema)
     _document_errors(schema)
     _link_created_resources(schema)
@@ -98,6 +99,32 @@ def _name_operations(schema: dict[str, Any]) -> None:
                 raise ValueError(f"two operations are named {name}")
             seen.add(name)
             operation["operationId"] = name
+
+
+def _name_answered_schemas(schema: dict[str, Any]) -> None:
+    """A model sent and answered has two schemas (defaults are required in answers): pydantic's
+    `Customer-Input` becomes `Customer`, what is sent, and `Customer-Output` `CustomerOutput`, titled
+    so (code generators name classes by title, and resolve no reference to a name with a hyphen)."""
+    components = schema["components"]["schemas"]
+    renamed = {
+        name: name.removesuffix("-Input").replace("-Output", "Output") for name in components if "-" in name
+    }
+    for old, new in renamed.items():
+        components[old]["title"] = new
+    schema["components"]["schemas"] = {renamed.get(name, name): value for name, value in components.items()}
+    prefix = "#/components/schemas/"
+
+    def rename_references(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(ref := node.get("$ref"), str) and ref.removeprefix(prefix) in renamed:
+                node["$ref"] = prefix + renamed[ref.removeprefix(prefix)]
+            for value in node.values():
+                rename_references(value)
+        elif isinstance(node, list):
+            for value in node:
+                rename_references(value)
+
+    rename_references(schema)
 
 
 # The ids the API makes, by the path parameter that takes them; the shops name their deliveries.
@@ -148,7 +175,8 @@ def _document_errors(schema: dict[str, Any]) -> None:
     """Every 4xx and 5xx an operation can answer, each with the contract's error body; a 204 has
     no body at all."""
     components = schema["components"]["schemas"]
-    for name in ("HTTPValidationError", "ValidationError"):
+    # Powertools' own validation error bodies: ours is ErrorBody.
+    for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         components.pop(name, None)
     components["ErrorBody"] = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
     components.update(components["ErrorBody"].pop("$defs", {}))

@@ -14,11 +14,12 @@ from invoicing.domain.e_reporting import (
     ReportedPayment,
     Transmission,
 )
+from invoicing.domain.parts import Answer
 from invoicing.domain.reporting_calendar import ReportKind
 from invoicing.services.reporting_periods import PeriodView
 
 
-class PeriodSummary(BaseModel):
+class PeriodSummary(Answer):
     id: str = Field(description="The kind and the first day, such as transactions-2026-12-01.")
     kind: ReportKind
     start: date

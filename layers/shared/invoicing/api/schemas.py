@@ -42,7 +42,7 @@ from invoicing.domain.model import (
     content_rules,
     document_rules,
 )
-from invoicing.domain.parts import Contract, Customer, Language, PaymentMethod
+from invoicing.domain.parts import Answer, Contract, Customer, Language, PaymentMethod
 from invoicing.domain.webhooks.endpoints import EndpointSettings, WebhookEndpoint
 from invoicing.services.files import DownloadFormat
 
@@ -62,7 +62,9 @@ class OriginalFile(Contract):
     )
 
 
-# A customer given in full or named by customer_id: one of them.
+# A customer given in full or named by customer_id: one of them. An entry of the schema's allOf,
+# never its own top-level oneOf: code generators read that as a union of the variants alone and
+# drop the properties beside it.
 NAMED_CUSTOMER = {
     "oneOf": [
         {"properties": {"customer": PRESENT_SCHEMA, "customer_id": NULL_SCHEMA}, "required": ["customer"]},
@@ -73,15 +75,15 @@ NAMED_CUSTOMER = {
 
 def _quote_create_rules(schema: dict[str, Any]) -> None:
     content_rules(schema)
-    schema |= NAMED_CUSTOMER
+    schema.setdefault("allOf", []).append(NAMED_CUSTOMER)
 
 
 def _invoice_create_rules(schema: dict[str, Any]) -> None:
     """`InvoiceCreate`'s checks across fields, for the OpenAPI document: payment terms or a due
     date, not both; an import's original PDF, file or file_url, and only an import's."""
     document_rules(schema)
-    schema |= NAMED_CUSTOMER
     schema["allOf"] += [
+        NAMED_CUSTOMER,
         {
             "not": {
                 "properties": {"payment_terms": PRESENT_SCHEMA, "due_date": PRESENT_SCHEMA},
@@ -248,7 +250,7 @@ class WebhookDeliveryList(BaseModel):
     next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null on the last.")
 
 
-class DeliveryReceipt(BaseModel):
+class DeliveryReceipt(Answer):
     received: Literal[True] = True
     duplicate: bool
     ping: bool = False
@@ -345,7 +347,7 @@ class ApiKeyList(BaseModel):
     data: list[ApiKeyResponse] = Field(description="Newest first.")
 
 
-class RevokedApiKey(BaseModel):
+class RevokedApiKey(Answer):
     id: str
     prefix: str
     name: str | None
@@ -357,7 +359,7 @@ CustomerUpdate: type[BaseModel] = create_model(
 )
 
 
-class Links(BaseModel):
+class Links(Answer):
     pdf: str | None = Field(
         description="Presigned link, valid 15 minutes; null for a draft. An import's original PDF."
     )

@@ -49,7 +49,14 @@ LineKind = Literal["item", "section", "comment"]
 _T = TypeVar("_T")
 
 
-class Contract(BaseModel):
+class Answer(BaseModel):
+    """Answered in full: every field is in every answer (null when it has no value), so the OpenAPI
+    document marks each one required in answers, defaults included, as they are."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+class Contract(Answer):
     """Unknown fields are refused, so a client sending computed totals learns that they are computed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -172,25 +179,36 @@ _ITEM_ONLY = ("unit", "unit_price", "vat_rate", "vat_category", "discount", "nat
 
 def _line_variants(schema: dict[str, Any]) -> None:
     """The rules of `Line` for the OpenAPI document: an item has a price and a rate, its category
-    goes with its rate; a section or a comment has only a title and a description."""
-    schema["anyOf"] = [
+    goes with its rate; a section or a comment has only a title and a description (in allOf, so
+    that code generators keep the properties beside the variants)."""
+    schema["allOf"] = [
         {
-            "properties": {
-                "kind": {"const": "item"},
-                "unit_price": PRESENT_SCHEMA,
-                "vat_rate": PRESENT_SCHEMA,
-            },
-            "required": ["unit_price", "vat_rate"],
             "anyOf": [
-                {"properties": {"vat_category": NULL_SCHEMA}},
-                {"properties": {"vat_category": {"const": "S"}, "vat_rate": {"not": _ZERO_RATE}}},
-                {"properties": {"vat_category": {"enum": sorted(ZERO_RATED)}, "vat_rate": _ZERO_RATE}},
-            ],
-        },
-        {
-            "properties": {"kind": {"enum": ["section", "comment"]}} | dict.fromkeys(_ITEM_ONLY, NULL_SCHEMA),
-            "required": ["kind"],
-        },
+                {
+                    "properties": {
+                        "kind": {"const": "item"},
+                        "unit_price": PRESENT_SCHEMA,
+                        "vat_rate": PRESENT_SCHEMA,
+                    },
+                    "required": ["unit_price", "vat_rate"],
+                    "anyOf": [
+                        {"properties": {"vat_category": NULL_SCHEMA}},
+                        {"properties": {"vat_category": {"const": "S"}, "vat_rate": {"not": _ZERO_RATE}}},
+                        {
+                            "properties": {
+                                "vat_category": {"enum": sorted(ZERO_RATED)},
+                                "vat_rate": _ZERO_RATE,
+                            }
+                        },
+                    ],
+                },
+                {
+                    "properties": {"kind": {"enum": ["section", "comment"]}}
+                    | dict.fromkeys(_ITEM_ONLY, NULL_SCHEMA),
+                    "required": ["kind"],
+                },
+            ]
+        }
     ]
 
 
