@@ -110,6 +110,7 @@ build: $(SAM_VENV)/.installed validate
 	test ! -e $(BUILT)/SharedLayer/python/xhtml2pdf
 	test ! -e $(BUILT)/RenderLayer/python/saxonche
 	for function in $(BUILT)/*Function; do test -f $$function/app.py; done
+	PATH="$(if $(PY313),$(PY313)/bin:)$$PATH" python3.13 layers/check.py $(BUILT)
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) $(VENV313) .aws-sam .devserver .pytest_cache .mypy_cache .ruff_cache

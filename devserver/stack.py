@@ -21,6 +21,7 @@ from devserver.schedules import SchedulePoller
 from devserver.streams import StreamPoller, StreamReader
 from devserver.template import Template
 from invoicing.bootstrap import AwsDependencies, Environment
+from invoicing.observability import TRACES_ENDPOINT
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,14 +42,16 @@ def function_environment(
     """A function's environment as Lambda gives it, its template variables naming the local
     resources, and AWS reached at moto."""
     function = template.function(function_name)
+    # Nothing here to send traces to: the local stack's functions trace nothing, and load no tracing code.
     variables = {
-        name: _resolve(value, resources, template.parameters) for name, value in function.environment.items()
+        name: _resolve(value, resources, template.parameters)
+        for name, value in function.environment.items()
+        if name != TRACES_ENDPOINT
     }
     return {
         **CREDENTIALS,
         "AWS_ENDPOINT_URL": moto_endpoint,
         "AWS_LAMBDA_FUNCTION_NAME": function_name,
-        "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
         "POWERTOOLS_DEV": os.environ.get("POWERTOOLS_DEV", "false"),
         "ALLOW_LOOPBACK_PLATFORMS": "true",  # the platform emulator is on 127.0.0.1

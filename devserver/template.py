@@ -186,7 +186,7 @@ class Template:
         the gateway keeps its answer for an identity (API Gateway's default: 300 s)."""
         auth = self.api["Auth"]
         config = auth["Authorizers"][auth["DefaultAuthorizer"]]
-        function = config["FunctionArn"]["Fn::GetAtt"][0]
+        function = str(config["FunctionArn"]["Ref"]).removesuffix(".Alias")  # the function's alias `live`
         identity = config["Identity"]
         return function, identity["Headers"][0], int(identity.get("ReauthorizeEvery", 300))
 

@@ -13,16 +13,17 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from invoicing.bootstrap import from_environment
+from invoicing.observability import entry_point
 from invoicing.services.api_keys import tenant_of_bearer
 
 logger = Logger()
-tenants = from_environment().tenants  # the environment validated, and the table's client made, at INIT
+from_environment()  # the environment is validated during INIT
 
 
-@logger.inject_lambda_context
+@entry_point
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 def handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
-    tenant_id = tenant_of_bearer(tenants, event.headers.get("authorization"))
+    tenant_id = tenant_of_bearer(from_environment().tenants, event.headers.get("authorization"))
     if tenant_id is None:
         logger.info("refused API key")
         raise Exception("Unauthorized")

@@ -5,5 +5,4 @@ from invoicing.api.resolver import build_resolver
 from invoicing.api.routes import invoices_create
 
 app = build_resolver(invoices_create.router)
-invoices_create.create_once()  # the idempotency store, built during INIT
 handler = lambda_handler(app, on_invoke=invoices_create.idempotency_config.register_lambda_context)

@@ -5,24 +5,19 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from invoicing.bootstrap import from_environment
+from invoicing.observability import entry_point
 from invoicing.services.e_reporting import close_due
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 from_environment()  # the environment is validated during INIT
 # The calendar's days are French ones.
 PARIS = ZoneInfo("Europe/Paris")
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry_point
 @event_source(data_class=EventBridgeEvent)
 def handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
     day = datetime.fromisoformat(event.time.replace("Z", "+00:00")).astimezone(PARIS).date()

@@ -4,7 +4,6 @@ hands it only those documents; a record that fails is handed over again, and not
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -12,11 +11,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from invoicing.adapters.dynamodb.stream import document_change
 from invoicing.bootstrap import from_environment
+from invoicing.observability import entry_point
 from invoicing.services.e_reporting import report_change
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 from_environment()  # the environment is validated during INIT
 
@@ -28,9 +25,7 @@ def report_record(record: DynamoDBRecord) -> None:
         report_change(from_environment(), change)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry_point
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event, record_handler=report_record, processor=processor, context=context

@@ -5,7 +5,6 @@ committed change is skipped."""
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -13,11 +12,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from invoicing.adapters.dynamodb.stream import delivery_change, document_change
 from invoicing.bootstrap import from_environment
+from invoicing.observability import entry_point
 from invoicing.services.outbox import publish_change, publish_delivery_change
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 from_environment()  # the environment is validated during INIT
 
@@ -32,9 +29,7 @@ def publish_record(record: DynamoDBRecord) -> None:
         publish_delivery_change(from_environment(), delivered)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry_point
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event, record_handler=publish_record, processor=processor, context=context

@@ -5,7 +5,6 @@ holding up only its own document or period."""
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -13,11 +12,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from invoicing.adapters.sqs import platform_task
 from invoicing.bootstrap import from_environment
+from invoicing.observability import entry_point
 from invoicing.services.platform_flows import run_task
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 from_environment()  # the environment is validated during INIT
 
@@ -26,8 +23,6 @@ def do_task(record: SQSRecord) -> None:
     run_task(from_environment(), platform_task(record.body))
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry_point
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=do_task, processor=processor, context=context)

@@ -3,21 +3,16 @@ since the last poll, each queued to be heard, in case a callback never came."""
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from invoicing.bootstrap import from_environment
+from invoicing.observability import entry_point
 from invoicing.services.identifiers import utc_now
 from invoicing.services.platform_flows import poll
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 from_environment()  # the environment is validated during INIT
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry_point
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     return {"queued": poll(from_environment(), now=utc_now())}

@@ -8,7 +8,6 @@ failure holds up the later deliveries of its own order only.
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -17,13 +16,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 import invoicing.rendering  # noqa: F401 - every invoice is rendered: load the renderer during INIT
 from invoicing.adapters.sqs import queued_delivery
 from invoicing.bootstrap import from_environment
+from invoicing.observability import entry_point
 from invoicing.services.shop_documents import process_delivery
 
 MAX_RECEIVES = 3  # the queue's redrive policy: its maxReceiveCount in the template
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 from_environment()  # the environment is validated during INIT
 
@@ -33,9 +30,7 @@ def make_document(record: SQSRecord) -> None:
     process_delivery(from_environment(), queued_delivery(record.body), last_attempt=last_attempt)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry_point
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event, record_handler=make_document, processor=processor, context=context

@@ -51,7 +51,6 @@ def use_moto_environment() -> None:
         DOCUMENTS_BUCKET=f"{PREFIX}-documentsbucket",
         POWERTOOLS_SERVICE_NAME="invoicing",
         POWERTOOLS_METRICS_NAMESPACE="Invoicing",
-        POWERTOOLS_TRACE_DISABLED="true",
         POWERTOOLS_METRICS_DISABLED="true",
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -28,32 +28,53 @@ _CONFIG = Config(
 
 
 @cache
+def session() -> boto3.Session:
+    """The session every client of this environment is made from: its credentials, its loaded
+    service models."""
+    return boto3.Session()
+
+
+def renew_session() -> None:
+    """A new session and new clients, keeping the service models the old one had loaded: an
+    environment restored from a SnapStart snapshot must not use the credentials or the
+    connections of the environment the snapshot was taken in."""
+    loader = session()._session.get_component("data_loader")
+    for client in CLIENTS:
+        client.cache_clear()
+    session.cache_clear()
+    session()._session.register_component("data_loader", loader)
+
+
+@cache
 def dynamodb() -> DynamoDBClient:
-    return boto3.client("dynamodb", config=_CONFIG)
+    return session().client("dynamodb", config=_CONFIG)
 
 
 @cache
 def s3() -> S3Client:
     # SigV4 presigned URLs, path-style when an endpoint override (the local stack) is set.
     addressing: Literal["path", "auto"] = "path" if os.environ.get("AWS_ENDPOINT_URL") else "auto"
-    return boto3.client(
+    return session().client(
         "s3", config=_CONFIG.merge(Config(signature_version="s3v4", s3={"addressing_style": addressing}))
     )
 
 
 @cache
 def events() -> EventBridgeClient:
-    return boto3.client("events", config=_CONFIG)
+    return session().client("events", config=_CONFIG)
 
 
 @cache
 def kms() -> KMSClient:
-    return boto3.client("kms", config=_CONFIG)
+    return session().client("kms", config=_CONFIG)
 
 
 @cache
 def sqs() -> SQSClient:
-    return boto3.client("sqs", config=_CONFIG)
+    return session().client("sqs", config=_CONFIG)
+
+
+CLIENTS = (dynamodb, s3, events, kms, sqs)
 
 
 def error_code(error: ClientError) -> str:

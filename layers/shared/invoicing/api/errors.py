@@ -12,16 +12,11 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyPersistenceLayerError,
-    IdempotencyValidationError,
-)
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from invoicing.api.body import BodyNotAnObject, PayloadTooLarge
-from invoicing.api.schemas import ErrorDetail, error_body
+from invoicing.api.error_schemas import ErrorDetail, error_body
 from invoicing.domain.documents import FinalizeBlocked
 from invoicing.domain.errors import (
     Busy,
@@ -66,6 +61,12 @@ def error_response(
         body=error_body(code, message, list(details)),
         headers=headers,
     )
+
+
+def storage_failed() -> Response[Any]:
+    """A 503: what an AWS service (or Powertools' store on one) failed to do can be retried."""
+    logger.exception("AWS dependency failed")
+    return error_response(503, "service_unavailable", "a storage service failed; retry the request")
 
 
 def field_path(location: Sequence[str | int]) -> str | None:
@@ -139,25 +140,9 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
             details = [ErrorDetail(field=p.field, message=p.message, type=p.code) for p in error.problems]
         return error_response(status, error.code, error.message, details)
 
-    @app.exception_handler(IdempotencyValidationError)
-    def key_reused(_: IdempotencyValidationError) -> Response[Any]:
-        detail = ErrorDetail(field="header.Idempotency-Key", message="already used with a different body")
-        return error_response(
-            422, "idempotency_key_reused", "this Idempotency-Key was used with another body", [detail]
-        )
-
-    @app.exception_handler(IdempotencyAlreadyInProgressError)
-    def key_in_progress(_: IdempotencyAlreadyInProgressError) -> Response[Any]:
-        return error_response(
-            409,
-            "idempotency_in_progress",
-            "a request with this Idempotency-Key is still being processed; retry",
-        )
-
-    @app.exception_handler([BotoCoreError, ClientError, IdempotencyPersistenceLayerError, StorageOutcome])
+    @app.exception_handler([BotoCoreError, ClientError, StorageOutcome])
     def dependency_failed(error: Exception) -> Response[Any]:
-        logger.exception("AWS dependency failed")
-        return error_response(503, "service_unavailable", "a storage service failed; retry the request")
+        return storage_failed()
 
     @app.not_found
     def no_route(_: NotFoundError) -> Response[Any]:

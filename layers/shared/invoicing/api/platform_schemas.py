@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from invoicing.domain.parts import Model
 
 # https; http only to this machine, where the local stack's platform runs.
 URL_PATTERN = r"^(https://[^\s/?#]+|http://(127\.0\.0\.1|localhost)(:\d{1,5})?)(/[^\s?#]*)?$"
 
 
-class PlatformSettings(BaseModel):
+class PlatformSettings(Model):
     model_config = ConfigDict(extra="forbid")
 
     url: str = Field(
@@ -32,7 +34,7 @@ class PlatformSettings(BaseModel):
     )
 
 
-class PlatformConnectionResponse(BaseModel):
+class PlatformConnectionResponse(Model):
     connection_id: str
     url: str
     token_url: str

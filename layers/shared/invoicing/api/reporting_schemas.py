@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from invoicing.domain.e_reporting import (
     PeriodStatus,
@@ -14,7 +14,7 @@ from invoicing.domain.e_reporting import (
     ReportedPayment,
     Transmission,
 )
-from invoicing.domain.parts import Answer
+from invoicing.domain.parts import Answer, Model
 from invoicing.domain.reporting_calendar import ReportKind
 from invoicing.services.reporting_periods import PeriodView
 
@@ -31,7 +31,7 @@ class PeriodSummary(Answer):
     )
 
 
-class TransactionTotal(BaseModel):
+class TransactionTotal(Model):
     date: date
     currency: str
     category: ReportCategory = Field(
@@ -44,7 +44,7 @@ class TransactionTotal(BaseModel):
     count: int = Field(description="Documents (invoices and credit notes) that day.")
 
 
-class PaymentTotal(BaseModel):
+class PaymentTotal(Model):
     date: date
     currency: str
     vat_rate: Decimal
@@ -68,7 +68,7 @@ class PeriodDetail(PeriodSummary):
     transmissions: list[Transmission]
 
 
-class PeriodList(BaseModel):
+class PeriodList(Model):
     data: list[PeriodSummary]
 
 

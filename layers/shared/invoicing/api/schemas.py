@@ -42,7 +42,7 @@ from invoicing.domain.model import (
     content_rules,
     document_rules,
 )
-from invoicing.domain.parts import Answer, Contract, Customer, Language, PaymentMethod
+from invoicing.domain.parts import Answer, Contract, Customer, Language, Model, PaymentMethod
 from invoicing.domain.webhooks.endpoints import EndpointSettings, WebhookEndpoint
 from invoicing.services.files import DownloadFormat
 
@@ -172,7 +172,7 @@ def _optional(model: type[BaseModel], *, leaving_out: frozenset[str] = frozenset
 
 
 InvoiceUpdate: type[BaseModel] = create_model(
-    "InvoiceUpdate", __config__=ConfigDict(extra="forbid"), **_optional(DocumentContent)
+    "InvoiceUpdate", __config__=ConfigDict(defer_build=True, extra="forbid"), **_optional(DocumentContent)
 )
 
 # A quote's content but its type (it is a quote) and a due date (its validity is `valid_until`),
@@ -180,13 +180,13 @@ InvoiceUpdate: type[BaseModel] = create_model(
 _NOT_ON_QUOTES = frozenset({"type", "due_date"})
 QuoteCreate: type[BaseModel] = create_model(
     "QuoteCreate",
-    __config__=ConfigDict(extra="forbid", json_schema_extra=_quote_create_rules),
+    __config__=ConfigDict(defer_build=True, extra="forbid", json_schema_extra=_quote_create_rules),
     **_fields(QuoteContent, (name for name in QuoteContent.model_fields if name not in _NOT_ON_QUOTES))
     | _fields(InvoiceCreate, ("customer", "finalize")),
 )
 QuoteUpdate: type[BaseModel] = create_model(
     "QuoteUpdate",
-    __config__=ConfigDict(extra="forbid"),
+    __config__=ConfigDict(defer_build=True, extra="forbid"),
     **_optional(QuoteContent, leaving_out=_NOT_ON_QUOTES),
 )
 
@@ -222,11 +222,11 @@ class WebhookEndpointResponse(WebhookEndpoint):
     url: str = Field(description="Where the shop sends its events: give it this URL.")
 
 
-class WebhookEndpointList(BaseModel):
+class WebhookEndpointList(Model):
     data: list[WebhookEndpointResponse]
 
 
-class WebhookDelivery(BaseModel):
+class WebhookDelivery(Model):
     id: str = Field(
         description="The shop's own id of the delivery (Stripe's event id, Shopify's "
         "X-Shopify-Webhook-Id, WooCommerce's X-WC-Webhook-Delivery-ID)."
@@ -244,7 +244,7 @@ class WebhookDelivery(BaseModel):
     attempts: int = Field(ge=0, description="How many times it was processed.")
 
 
-class WebhookDeliveryList(BaseModel):
+class WebhookDeliveryList(Model):
     data: list[WebhookDelivery]
     has_more: bool
     next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null on the last.")
@@ -299,7 +299,7 @@ DownloadFormatQuery = Annotated[
 LocaleQuery = Annotated[Language | None, Query(description="fr or en; the document's language by default")]
 
 
-class FileLink(BaseModel):
+class FileLink(Model):
     url: str = Field(description="The presigned S3 link, valid 15 minutes; also in Location.")
 
 
@@ -318,7 +318,7 @@ class CustomerResponse(Customer):
     updated_at: datetime
 
 
-class CustomerList(BaseModel):
+class CustomerList(Model):
     data: list[CustomerResponse]
     has_more: bool
     next_cursor: str | None
@@ -328,7 +328,7 @@ class ApiKeyCreate(Contract):
     name: ShortText | None = Field(default=None, description="What the key is for, to tell keys apart.")
 
 
-class ApiKeyResponse(BaseModel):
+class ApiKeyResponse(Model):
     id: str = Field(pattern=r"^key_[0-9a-f]{32}$")
     prefix: str = Field(description="The key's first characters, to tell it apart; never the key.")
     name: str | None
@@ -343,7 +343,7 @@ class NewApiKeyResponse(ApiKeyResponse):
     key: str = Field(description="The key itself, shown this once: keep it in a secret store.")
 
 
-class ApiKeyList(BaseModel):
+class ApiKeyList(Model):
     data: list[ApiKeyResponse] = Field(description="Newest first.")
 
 
@@ -355,7 +355,7 @@ class RevokedApiKey(Answer):
 
 
 CustomerUpdate: type[BaseModel] = create_model(
-    "CustomerUpdate", __config__=ConfigDict(extra="forbid"), **_optional(Customer)
+    "CustomerUpdate", __config__=ConfigDict(defer_build=True, extra="forbid"), **_optional(Customer)
 )
 
 
@@ -383,7 +383,7 @@ class QuoteResponse(Quote):
     expired: bool = Field(description="Open and past its last day of validity: it can no longer be accepted.")
 
 
-class InvoiceSummary(BaseModel):
+class InvoiceSummary(Model):
     id: str
     type: DocumentType
     status: Status
@@ -403,50 +403,28 @@ class QuoteSummary(InvoiceSummary):
     expired: bool = Field(description="Open and past its last day of validity.")
 
 
-class QuoteList(BaseModel):
+class QuoteList(Model):
     data: list[QuoteSummary]
     has_more: bool
     next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null on the last.")
 
 
-class InvoiceList(BaseModel):
+class InvoiceList(Model):
     data: list[InvoiceSummary]
     has_more: bool
     next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null on the last.")
 
 
-class FinalizeProblem(BaseModel):
+class FinalizeProblem(Model):
     code: str
     field: str | None
     message: str
 
 
-class FinalizeCheckResponse(BaseModel):
+class FinalizeCheckResponse(Model):
     finalizable: bool
     blocking: list[FinalizeProblem] = Field(description="What finalization refuses, as it would refuse it.")
     warnings: list[FinalizeProblem] = Field(description="Mentions a careful issuer adds; they block nothing.")
-
-
-class ErrorDetail(BaseModel):
-    field: str | None
-    message: str
-    type: str | None = None
-
-
-class ErrorInfo(BaseModel):
-    code: str
-    message: str
-    details: list[ErrorDetail] = Field(default_factory=list)
-
-
-class ErrorBody(BaseModel):
-    error: ErrorInfo
-
-
-def error_body(code: str, message: str, details: list[ErrorDetail] | None = None) -> dict[str, Any]:
-    return ErrorBody(error=ErrorInfo(code=code, message=message, details=details or [])).model_dump(
-        mode="json"
-    )
 
 
 # A route that answers 200 says so; Powertools then documents its return type as the body.
@@ -465,4 +443,4 @@ ERRORS: dict[int, str] = {
     503: "A storage service failed or the resource is busy; retry after Retry-After seconds",
 }
 
-__all__ = ["ERRORS", "OK", "Contract", "ErrorBody", "InvoiceCreate", "InvoiceResponse", "Links", "error_body"]
+__all__ = ["ERRORS", "OK", "Contract", "InvoiceCreate", "InvoiceResponse", "Links"]

@@ -49,7 +49,15 @@ LineKind = Literal["item", "section", "comment"]
 _T = TypeVar("_T")
 
 
-class Answer(BaseModel):
+class Model(BaseModel):
+    """Every model of the package. Its validator is built when the model is first used rather than
+    when its module is imported: a function uses a few of the many models its modules define, and a
+    SnapStart snapshot is primed with those (`invoicing.snapstart`)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Answer(Model):
     """Answered in full: every field is in every answer (null when it has no value), so the OpenAPI
     document marks each one required in answers, defaults included, as they are."""
 

@@ -10,14 +10,22 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
+    IdempotencyValidationError,
+)
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 
+from invoicing.api.error_schemas import ErrorDetail
+from invoicing.api.errors import error_response, storage_failed
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import created, invoice_response
 from invoicing.api.schemas import InvoiceCreate, InvoiceResponse
 from invoicing.bootstrap import from_environment
 from invoicing.services import invoices
 from invoicing.services.documents import get_invoice
+from invoicing.snapstart import forget_on_restore
 
 router = Router()
 
@@ -56,6 +64,26 @@ def _create(request: dict[str, Any]) -> dict[str, Any]:
     return invoice_response(deps, tenant_id, stored, request["base_url"]).model_dump(mode="json")
 
 
+@router.exception_handler(IdempotencyValidationError)
+def key_reused(_: IdempotencyValidationError) -> Response[Any]:
+    detail = ErrorDetail(field="header.Idempotency-Key", message="already used with a different body")
+    return error_response(
+        422, "idempotency_key_reused", "this Idempotency-Key was used with another body", [detail]
+    )
+
+
+@router.exception_handler(IdempotencyAlreadyInProgressError)
+def key_in_progress(_: IdempotencyAlreadyInProgressError) -> Response[Any]:
+    return error_response(
+        409, "idempotency_in_progress", "a request with this Idempotency-Key is still being processed; retry"
+    )
+
+
+@router.exception_handler(IdempotencyPersistenceLayerError)
+def store_failed(_: IdempotencyPersistenceLayerError) -> Response[Any]:
+    return storage_failed()
+
+
 @cache
 def create_once() -> Callable[..., dict[str, Any]]:
     """`_create` behind Powertools Idempotency, its records in their own DynamoDB table."""
@@ -64,6 +92,9 @@ def create_once() -> Callable[..., dict[str, Any]]:
         persistence_store=from_environment().idempotency_store,
         config=idempotency_config,
     )(_create)
+
+
+forget_on_restore(create_once.cache_clear)  # its store holds a DynamoDB client
 
 
 @router.post(
