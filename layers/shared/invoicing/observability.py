@@ -9,6 +9,7 @@ OpenTelemetry rather than the X-Ray SDK, which reaches its end of support on 25 
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -31,13 +32,24 @@ def tracing_endpoint() -> str | None:
     return os.environ.get(TRACES_ENDPOINT) or None
 
 
+def end_of_init() -> None:
+    """What INIT built, frozen out of every later collection, and the collector resumed (see
+    `invoicing`: it is paused during INIT)."""
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") and not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def entry_point(handler: Handler, *, correlation_id_path: str | None = None) -> Handler:
     """The handler with its invocation logged (request id, cold start, correlation id), its metrics
-    flushed, and, when tracing is on, traced; under SnapStart, the snapshot's hooks registered."""
+    flushed, and, when tracing is on, traced; under SnapStart, the snapshot's hooks registered. It
+    is made last in INIT: what INIT built is then frozen."""
     register_hooks()
     wrapped = Metrics().log_metrics(handler)
     if (endpoint := tracing_endpoint()) is not None:
         from invoicing.adapters.tracing import traced  # noqa: PLC0415 - only when tracing is on
 
         wrapped = traced(wrapped, endpoint)
-    return cast(Handler, Logger().inject_lambda_context(wrapped, correlation_id_path=correlation_id_path))
+    logged = cast(Handler, Logger().inject_lambda_context(wrapped, correlation_id_path=correlation_id_path))
+    end_of_init()
+    return logged

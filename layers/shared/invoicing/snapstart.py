@@ -3,7 +3,7 @@ from it makes anew.
 
 Lambda takes the snapshot once INIT is over, when a version is published, and every environment
 it restores starts from that same memory. Before the snapshot, the models the function imported
-have their validators built (deferred at import: `invoicing.domain.parts.Model`) and its AWS clients are
+have their validators built (deferred at import: `invoicing.domain.base.Model`) and its AWS clients are
 made, so that no restored environment builds them at its first request. After a restore, what
 must not be shared between environments is made anew: `random` is reseeded (the retry jitter,
 ours and botocore's, would be the same in every environment restored from one snapshot), and the
@@ -16,6 +16,7 @@ elsewhere this module does nothing.
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 from collections.abc import Callable, Iterator
@@ -61,6 +62,8 @@ def prime() -> None:
     for setting, client in CLIENT_OF_SETTING.items():
         if os.environ.get(setting):
             client()
+    gc.collect()
+    gc.freeze()  # what priming built lives as long as INIT's: no collection after a restore walks it
 
 
 def renew() -> None:

@@ -16,8 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from invoicing.api.body import BodyNotAnObject, PayloadTooLarge
-from invoicing.api.error_schemas import ErrorDetail, error_body
-from invoicing.domain.documents import FinalizeBlocked
+from invoicing.api.common_schemas import ErrorDetail, error_body
 from invoicing.domain.errors import (
     Busy,
     DocumentTooLarge,
@@ -135,9 +134,9 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(DomainError)
     def refused(error: DomainError) -> Response[Any]:
         status = next((s for kind, s in STATUS_OF.items() if isinstance(error, kind)), 422)
-        details = [ErrorDetail(field=error.field, message=error.message)] if error.field else []
-        if isinstance(error, FinalizeBlocked):
-            details = [ErrorDetail(field=p.field, message=p.message, type=p.code) for p in error.problems]
+        details = [
+            ErrorDetail(field=field, message=message, type=code) for field, message, code in error.details()
+        ]
         return error_response(status, error.code, error.message, details)
 
     @app.exception_handler([BotoCoreError, ClientError, StorageOutcome])

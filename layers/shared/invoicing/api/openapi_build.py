@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from invoicing.api.error_schemas import ErrorBody
+from invoicing.api.common_schemas import ERRORS, ErrorBody
 from invoicing.api.resolver import build_resolver
 from invoicing.api.routes import (
     api_keys,
@@ -31,7 +31,6 @@ from invoicing.api.routes import (
     webhook_endpoints,
     webhooks_receive,
 )
-from invoicing.api.schemas import ERRORS
 
 OUTPUT = Path(__file__).with_name("openapi.json")
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from invoicing.domain.parts import Model
+from invoicing.domain.base import Model
 
 # https; http only to this machine, where the local stack's platform runs.
 URL_PATTERN = r"^(https://[^\s/?#]+|http://(127\.0\.0\.1|localhost)(:\d{1,5})?)(/[^\s?#]*)?$"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
+from invoicing.domain.base import Answer, Model
 from invoicing.domain.e_reporting import (
     PeriodStatus,
     ReportCategory,
@@ -14,7 +15,6 @@ from invoicing.domain.e_reporting import (
     ReportedPayment,
     Transmission,
 )
-from invoicing.domain.parts import Answer, Model
 from invoicing.domain.reporting_calendar import ReportKind
 from invoicing.services.reporting_periods import PeriodView
 

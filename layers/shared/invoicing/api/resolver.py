@@ -1,15 +1,17 @@
-"""The resolver each function builds from its routers: validation on, Decimal bodies, contract errors."""
+"""The resolver each function builds from its routers (validation on, Decimal bodies, contract
+errors), and what its routes share: the caller's tenant, the URL it reached us at, a 201."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
     OpenAPIRequestValidationMiddleware,
 )
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType
+from pydantic import BaseModel
 
 from invoicing.api.body import parse_json_body
 from invoicing.api.errors import install_error_handlers
@@ -56,3 +58,13 @@ def api_base_url(router: Router | APIGatewayRestResolver) -> str:
     scheme = event.headers.get("x-forwarded-proto", "https")
     stage = f"/{context['stage']}" if ".execute-api." in domain and context.get("stage") else ""
     return f"{scheme}://{domain}{stage}"
+
+
+def created(body: BaseModel | dict[str, Any], location: str, **headers: str) -> Response[dict[str, Any]]:
+    """A 201 whose Location names the resource the request made."""
+    return Response(
+        status_code=201,
+        content_type=content_types.APPLICATION_JSON,
+        body=body.model_dump(mode="json") if isinstance(body, BaseModel) else body,
+        headers={"Location": location} | headers,
+    )

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from pydantic import BaseModel
 
-from invoicing.api.schemas import FileLink, InvoiceResponse, Links, QuoteResponse
+from invoicing.api.answer_schemas import FileLink, InvoiceResponse, Links, QuoteResponse
 from invoicing.domain.model import AnyDocument, Document, Quote
 from invoicing.domain.quotes import is_expired
 from invoicing.services.files import E_INVOICE_FORMATS, Format, is_e_invoice
@@ -58,14 +57,4 @@ def see_other(url: str) -> Response[Any]:
         content_type=content_types.APPLICATION_JSON,
         headers={"Location": url, "Cache-Control": "no-store"},
         body=FileLink(url=url).model_dump(mode="json"),
-    )
-
-
-def created(body: BaseModel | dict[str, Any], location: str, **headers: str) -> Response[dict[str, Any]]:
-    """A 201 whose Location names the resource the request made."""
-    return Response(
-        status_code=201,
-        content_type=content_types.APPLICATION_JSON,
-        body=body.model_dump(mode="json") if isinstance(body, BaseModel) else body,
-        headers={"Location": location} | headers,
     )

@@ -155,6 +155,9 @@ class FinalizeBlocked(InvalidDocument):
         super().__init__("; ".join(problem.message for problem in problems), field=problems[0].field)
         self.problems = problems
 
+    def details(self) -> list[tuple[str | None, str, str | None]]:
+        return [(problem.field, problem.message, problem.code) for problem in self.problems]
+
 
 def check_finalizable(document: AnyDocument, seller: Seller | None) -> Seller:
     if not document.is_draft:

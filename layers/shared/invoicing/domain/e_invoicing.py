@@ -15,8 +15,9 @@ from typing import Final, Literal, NamedTuple
 
 from pydantic import Field
 
+from invoicing.domain.base import Contract
 from invoicing.domain.fields import Name
-from invoicing.domain.parts import Contract, Customer, OperationNature
+from invoicing.domain.parts import Customer, OperationNature
 
 ProcessingRule = Literal["B2B", "B2BInt", "B2C", "OutOfScope"]
 # The flows that are e-reported rather than e-invoiced.

@@ -20,13 +20,14 @@ from typing import Final, Literal, NamedTuple
 
 from pydantic import Field
 
+from invoicing.domain.base import Contract
 from invoicing.domain.e_invoicing import FRENCH_VAT_RATES, CollectedAmount, is_taxed_on_receipts
 from invoicing.domain.errors import BrokenInvariant
 from invoicing.domain.fields import Name
 from invoicing.domain.lifecycle import collected_amounts
 from invoicing.domain.model import Document
 from invoicing.domain.money import minor_unit, round_money
-from invoicing.domain.parts import Contract, Payment, PricedLine, VatAmount
+from invoicing.domain.parts import Payment, PricedLine, VatAmount
 from invoicing.domain.reporting_calendar import Period, ReportKind, period_of
 from invoicing.domain.totals import allocate
 from invoicing.domain.vat import VatCategory, exemption

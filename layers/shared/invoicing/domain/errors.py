@@ -15,6 +15,10 @@ class DomainError(Exception):
         if code is not None:
             self.code = code
 
+    def details(self) -> list[tuple[str | None, str, str | None]]:
+        """Each fault as (field, message, code): the error body's details."""
+        return [(self.field, self.message, None)] if self.field else []
+
 
 class InvalidDocument(DomainError):
     """The input is well-formed but breaks a business rule (HTTP 422)."""

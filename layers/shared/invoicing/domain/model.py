@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
+from invoicing.domain.base import Contract
 from invoicing.domain.e_invoicing import EInvoicing
 from invoicing.domain.errors import BrokenInvariant
 from invoicing.domain.fields import (
@@ -28,7 +29,6 @@ from invoicing.domain.fields import (
 from invoicing.domain.kinds import KINDS, DocumentType, Kind
 from invoicing.domain.parts import (
     Address,
-    Contract,
     CorrectedInvoice,
     CreditNoteRef,
     Customer,

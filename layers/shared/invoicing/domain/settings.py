@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, Field
 
+from invoicing.domain.base import Contract
 from invoicing.domain.documents import DEFAULT_QUOTE_VALIDITY_DAYS
 from invoicing.domain.fields import Codes
 from invoicing.domain.kinds import Series
 from invoicing.domain.numbering import DEFAULT_PATTERNS, NumberingPattern, PatternText
-from invoicing.domain.parts import Contract, Language, Seller
+from invoicing.domain.parts import Language, Seller
 from invoicing.domain.terms import PaymentTerms
 
 

@@ -15,13 +15,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, Protocol, TypeVar
 
 from invoicing.domain.errors import InvalidDocument
-from invoicing.domain.model import AnyDocument, Document, Quote, Status
 
 if TYPE_CHECKING:
     from invoicing.domain.e_invoicing import ReceivedStatus, StatusEntry
     from invoicing.domain.events import Event
     from invoicing.domain.fec import LedgerDocument
     from invoicing.domain.kinds import DocumentType, Resource, Series
+    from invoicing.domain.model import AnyDocument, Document, Quote, Status
     from invoicing.domain.numbering import CounterState
     from invoicing.domain.parts import Customer, Language
     from invoicing.domain.settings import TenantSettings
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from invoicing.services.changes import Change
     from invoicing.services.reporting_ports import ReportStore, ReportSyntax
 
-DocT_co = TypeVar("DocT_co", bound=Document | Quote, covariant=True)
+DocT_co = TypeVar("DocT_co", bound="Document | Quote", covariant=True)
 DepositSyntax = Literal["Factur-X", "UBL", "CII"]  # what an e-invoice is deposited as
 FlowSyntax = DepositSyntax | Literal["CDAR", "FRR"]
 AckStatus = Literal["Pending", "Ok", "Error"]

@@ -8,16 +8,15 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from invoicing.api.resolver import tenant_of
-from invoicing.api.responses import created
-from invoicing.api.schemas import (
-    OK,
+from invoicing.api.account_schemas import (
     ApiKeyCreate,
     ApiKeyList,
     ApiKeyResponse,
     NewApiKeyResponse,
     RevokedApiKey,
 )
+from invoicing.api.common_schemas import OK
+from invoicing.api.resolver import created, tenant_of
 from invoicing.bootstrap import from_environment
 from invoicing.services import api_keys
 from invoicing.services.ports import ApiKeyRecord

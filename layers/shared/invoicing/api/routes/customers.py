@@ -8,9 +8,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from invoicing.api.resolver import tenant_of
-from invoicing.api.responses import created
-from invoicing.api.schemas import OK, CustomerList, CustomerResponse, CustomerUpdate
+from invoicing.api.account_schemas import CustomerList, CustomerResponse, CustomerUpdate
+from invoicing.api.common_schemas import OK
+from invoicing.api.resolver import created, tenant_of
 from invoicing.bootstrap import from_environment
 from invoicing.domain.parts import Customer
 from invoicing.services import customers

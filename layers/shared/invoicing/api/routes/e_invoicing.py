@@ -10,9 +10,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from invoicing.api.body import MAX_BODY_BYTES, PayloadTooLarge
+from invoicing.api.common_schemas import OK
 from invoicing.api.platform_schemas import PlatformConnectionResponse, PlatformSettings
 from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.schemas import OK
 from invoicing.bootstrap import from_environment
 from invoicing.services import platform_connection
 from invoicing.services.ports import PlatformConnection

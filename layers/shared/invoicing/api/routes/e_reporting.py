@@ -9,10 +9,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from invoicing.api.answer_schemas import DOWNLOAD_RESPONSES
+from invoicing.api.common_schemas import OK
 from invoicing.api.reporting_schemas import PeriodDetail, PeriodList, period_detail, period_summary
 from invoicing.api.resolver import tenant_of
 from invoicing.api.responses import see_other
-from invoicing.api.schemas import DOWNLOAD_RESPONSES, OK
 from invoicing.bootstrap import from_environment
 from invoicing.domain.fields import Day
 from invoicing.services import reporting_periods

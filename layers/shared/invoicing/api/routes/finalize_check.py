@@ -6,8 +6,9 @@ from dataclasses import asdict
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from invoicing.api.answer_schemas import FinalizeCheckResponse
+from invoicing.api.common_schemas import OK
 from invoicing.api.resolver import tenant_of
-from invoicing.api.schemas import OK, FinalizeCheckResponse
 from invoicing.bootstrap import from_environment
 from invoicing.services.finalize_check import finalize_check as check_draft
 

@@ -17,11 +17,12 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 
-from invoicing.api.error_schemas import ErrorDetail
+from invoicing.api.answer_schemas import InvoiceResponse
+from invoicing.api.common_schemas import ErrorDetail
 from invoicing.api.errors import error_response, storage_failed
-from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.responses import created, invoice_response
-from invoicing.api.schemas import InvoiceCreate, InvoiceResponse
+from invoicing.api.request_schemas import InvoiceCreate
+from invoicing.api.resolver import api_base_url, created, tenant_of
+from invoicing.api.responses import invoice_response
 from invoicing.bootstrap import from_environment
 from invoicing.services import invoices
 from invoicing.services.documents import get_invoice

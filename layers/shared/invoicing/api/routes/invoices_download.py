@@ -7,9 +7,10 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from invoicing.api.answer_schemas import DOWNLOAD_RESPONSES
+from invoicing.api.request_schemas import DownloadFormatQuery, LocaleQuery
 from invoicing.api.resolver import tenant_of
 from invoicing.api.responses import see_other
-from invoicing.api.schemas import DOWNLOAD_RESPONSES, DownloadFormatQuery, LocaleQuery
 from invoicing.bootstrap import from_environment
 from invoicing.services.documents import get_invoice
 from invoicing.services.publishing import download_link

@@ -7,8 +7,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from invoicing.api.answer_schemas import InvoiceList, InvoiceSummary
+from invoicing.api.common_schemas import OK
 from invoicing.api.resolver import tenant_of
-from invoicing.api.schemas import OK, InvoiceList, InvoiceSummary
 from invoicing.bootstrap import from_environment
 from invoicing.domain.fields import Day
 from invoicing.domain.kinds import DocumentType

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from invoicing.api.answer_schemas import InvoiceResponse
+from invoicing.api.common_schemas import OK
 from invoicing.api.resolver import api_base_url, tenant_of
 from invoicing.api.responses import invoice_response
-from invoicing.api.schemas import OK, InvoiceResponse
 from invoicing.bootstrap import from_environment
 from invoicing.services.documents import get_invoice
 from invoicing.services.report_status import reported

@@ -7,9 +7,11 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.responses import created, invoice_response
-from invoicing.api.schemas import OK, InvoiceResponse, PaymentCreate
+from invoicing.api.answer_schemas import InvoiceResponse
+from invoicing.api.common_schemas import OK
+from invoicing.api.request_schemas import PaymentCreate
+from invoicing.api.resolver import api_base_url, created, tenant_of
+from invoicing.api.responses import invoice_response
 from invoicing.bootstrap import from_environment
 from invoicing.services import payments
 

@@ -8,16 +8,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.responses import created, quote_response
-from invoicing.api.schemas import (
-    OK,
-    QuoteCreate,
-    QuoteList,
-    QuoteResponse,
-    QuoteSummary,
-    QuoteUpdate,
-)
+from invoicing.api.answer_schemas import QuoteList, QuoteResponse, QuoteSummary
+from invoicing.api.common_schemas import OK
+from invoicing.api.request_schemas import QuoteCreate, QuoteUpdate
+from invoicing.api.resolver import api_base_url, created, tenant_of
+from invoicing.api.responses import quote_response
 from invoicing.bootstrap import from_environment
 from invoicing.domain.fields import Day
 from invoicing.domain.model import QuoteStatus

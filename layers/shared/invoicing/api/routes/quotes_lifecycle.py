@@ -8,15 +8,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.responses import created, invoice_response, quote_response, see_other
-from invoicing.api.schemas import (
-    DOWNLOAD_RESPONSES,
-    OK,
-    InvoiceResponse,
-    QuoteInvoiceCreate,
-    QuoteResponse,
-)
+from invoicing.api.answer_schemas import DOWNLOAD_RESPONSES, InvoiceResponse, QuoteResponse
+from invoicing.api.common_schemas import OK
+from invoicing.api.request_schemas import QuoteInvoiceCreate
+from invoicing.api.resolver import api_base_url, created, tenant_of
+from invoicing.api.responses import invoice_response, quote_response, see_other
 from invoicing.bootstrap import from_environment
 from invoicing.domain.parts import Language
 from invoicing.services import quotes

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from invoicing.api.common_schemas import OK
 from invoicing.api.resolver import tenant_of
-from invoicing.api.schemas import OK
 from invoicing.bootstrap import from_environment
 from invoicing.domain.settings import TenantSettings
 from invoicing.services import tenants

@@ -8,16 +8,15 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from invoicing.api.resolver import api_base_url, tenant_of
-from invoicing.api.responses import created
-from invoicing.api.schemas import (
-    OK,
+from invoicing.api.account_schemas import (
     WebhookDelivery,
     WebhookDeliveryList,
     WebhookEndpointCreate,
     WebhookEndpointList,
     WebhookEndpointResponse,
 )
+from invoicing.api.common_schemas import OK
+from invoicing.api.resolver import api_base_url, created, tenant_of
 from invoicing.bootstrap import from_environment
 from invoicing.domain.webhooks.endpoints import EndpointSettings, WebhookEndpoint
 from invoicing.services import webhooks

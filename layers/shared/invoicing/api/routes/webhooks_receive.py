@@ -7,8 +7,9 @@ import base64
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from invoicing.api.account_schemas import DeliveryReceipt
 from invoicing.api.body import MAX_BODY_BYTES, PayloadTooLarge
-from invoicing.api.schemas import OK, DeliveryReceipt
+from invoicing.api.common_schemas import OK
 from invoicing.bootstrap import from_environment
 from invoicing.services import webhooks
 

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from pydantic import Field
 
+from invoicing.domain.base import Contract
 from invoicing.domain.fields import Name
-from invoicing.domain.parts import Contract, Language, OperationNature
+from invoicing.domain.parts import Language, OperationNature
 from invoicing.domain.webhooks.orders import Provider
 
 # What each shop usually sells when its endpoint does not say: subscriptions and services through

@@ -1,14 +1,14 @@
-"""The API contract: request and response bodies, as the OpenAPI document publishes them."""
+"""What callers send about documents: the bodies and queries of the document routes, as the OpenAPI
+document publishes them. The answers are `answer_schemas`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, get_args
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -20,6 +20,8 @@ from pydantic import (
     field_validator,
 )
 
+from invoicing.api.common_schemas import optional_fields
+from invoicing.domain.base import Contract
 from invoicing.domain.fields import (
     NULL_SCHEMA,
     PRESENT_SCHEMA,
@@ -31,19 +33,15 @@ from invoicing.domain.fields import (
     ShortText,
     decimal_schema,
 )
-from invoicing.domain.kinds import KINDS, DocumentType
+from invoicing.domain.kinds import KINDS
 from invoicing.domain.model import (
     IMPORTED_TYPES,
-    Document,
     DocumentContent,
-    Quote,
     QuoteContent,
-    Status,
     content_rules,
     document_rules,
 )
-from invoicing.domain.parts import Answer, Contract, Customer, Language, Model, PaymentMethod
-from invoicing.domain.webhooks.endpoints import EndpointSettings, WebhookEndpoint
+from invoicing.domain.parts import Customer, Language, PaymentMethod
 from invoicing.services.files import DownloadFormat
 
 # A PDF in base64 fits in the 1 MB body with room for the document; larger ones come by file_url.
@@ -158,21 +156,10 @@ def _fields(model: type[BaseModel], names: Iterable[str]) -> dict[str, Any]:
     return {name: (model.model_fields[name].annotation, model.model_fields[name]) for name in names}
 
 
-def _optional(model: type[BaseModel], *, leaving_out: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The fields of a PATCH body: any of `model`'s, each optional, with its bounds; null clears a
-    field that may be empty. The merged whole is then validated again, as `model`."""
-    return {
-        name: (
-            Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation,
-            Field(default=None, description=field.description),
-        )
-        for name, field in model.model_fields.items()
-        if name not in leaving_out
-    }
-
-
 InvoiceUpdate: type[BaseModel] = create_model(
-    "InvoiceUpdate", __config__=ConfigDict(defer_build=True, extra="forbid"), **_optional(DocumentContent)
+    "InvoiceUpdate",
+    __config__=ConfigDict(defer_build=True, extra="forbid"),
+    **optional_fields(DocumentContent),
 )
 
 # A quote's content but its type (it is a quote) and a due date (its validity is `valid_until`),
@@ -187,7 +174,7 @@ QuoteCreate: type[BaseModel] = create_model(
 QuoteUpdate: type[BaseModel] = create_model(
     "QuoteUpdate",
     __config__=ConfigDict(defer_build=True, extra="forbid"),
-    **_optional(QuoteContent, leaving_out=_NOT_ON_QUOTES),
+    **optional_fields(QuoteContent, leaving_out=_NOT_ON_QUOTES),
 )
 
 
@@ -206,54 +193,6 @@ class QuoteInvoiceCreate(Contract):
         description="Make a deposit invoice of this percentage of the quote; without it, the final "
         "invoice of the whole quote, deducting the deposits made before.",
     )
-
-
-class WebhookEndpointCreate(EndpointSettings):
-    secret: str = Field(
-        min_length=8,
-        max_length=200,
-        pattern=r"^[\x21-\x7e]+$",
-        description="The signing secret the shop shows (Stripe's whsec_..., Shopify's app secret, "
-        "WooCommerce's webhook secret); encrypted, and never returned.",
-    )
-
-
-class WebhookEndpointResponse(WebhookEndpoint):
-    url: str = Field(description="Where the shop sends its events: give it this URL.")
-
-
-class WebhookEndpointList(Model):
-    data: list[WebhookEndpointResponse]
-
-
-class WebhookDelivery(Model):
-    id: str = Field(
-        description="The shop's own id of the delivery (Stripe's event id, Shopify's "
-        "X-Shopify-Webhook-Id, WooCommerce's X-WC-Webhook-Delivery-ID)."
-    )
-    received_at: datetime
-    topic: str | None = Field(description="The event's type as the shop names it (`orders/paid`...).")
-    status: Literal["queued", "invoiced", "duplicate", "ignored", "failed"] = Field(
-        description="`queued`: waiting to be (or being) processed; `invoiced`: its document is made; "
-        "`duplicate`: another delivery had made its order's document already; `ignored`: an event "
-        "that makes no document; `failed`: it cannot make its document as it stands (see `reason`): "
-        "fix the cause, then retry it."
-    )
-    reason: str | None = Field(description="Why it failed, or why it waits.")
-    document_id: str | None = Field(description="The invoice or credit note it made, or had made.")
-    attempts: int = Field(ge=0, description="How many times it was processed.")
-
-
-class WebhookDeliveryList(Model):
-    data: list[WebhookDelivery]
-    has_more: bool
-    next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null on the last.")
-
-
-class DeliveryReceipt(Answer):
-    received: Literal[True] = True
-    duplicate: bool
-    ping: bool = False
 
 
 class PaymentCreate(Contract):
@@ -299,148 +238,4 @@ DownloadFormatQuery = Annotated[
 LocaleQuery = Annotated[Language | None, Query(description="fr or en; the document's language by default")]
 
 
-class FileLink(Model):
-    url: str = Field(description="The presigned S3 link, valid 15 minutes; also in Location.")
-
-
-DOWNLOAD_RESPONSES: dict[int, OpenAPIResponse] = {
-    303: {
-        "description": "See the presigned S3 link in Location, valid 15 minutes",
-        "content": {"application/json": {"model": FileLink}},
-    },
-    409: {"description": "A draft has no files yet: finalize it first"},
-}
-
-
-class CustomerResponse(Customer):
-    id: str
-    created_at: datetime
-    updated_at: datetime
-
-
-class CustomerList(Model):
-    data: list[CustomerResponse]
-    has_more: bool
-    next_cursor: str | None
-
-
-class ApiKeyCreate(Contract):
-    name: ShortText | None = Field(default=None, description="What the key is for, to tell keys apart.")
-
-
-class ApiKeyResponse(Model):
-    id: str = Field(pattern=r"^key_[0-9a-f]{32}$")
-    prefix: str = Field(description="The key's first characters, to tell it apart; never the key.")
-    name: str | None
-    created_at: datetime
-    last_used_at: datetime | None = Field(
-        description="When the authorizer last let it through (within 5 minutes: it keeps its answer "
-        "that long); null if never used."
-    )
-
-
-class NewApiKeyResponse(ApiKeyResponse):
-    key: str = Field(description="The key itself, shown this once: keep it in a secret store.")
-
-
-class ApiKeyList(Model):
-    data: list[ApiKeyResponse] = Field(description="Newest first.")
-
-
-class RevokedApiKey(Answer):
-    id: str
-    prefix: str
-    name: str | None
-    revoked: Literal[True] = True
-
-
-CustomerUpdate: type[BaseModel] = create_model(
-    "CustomerUpdate", __config__=ConfigDict(defer_build=True, extra="forbid"), **_optional(Customer)
-)
-
-
-class Links(Answer):
-    pdf: str | None = Field(
-        description="Presigned link, valid 15 minutes; null for a draft. An import's original PDF."
-    )
-    html: str | None = Field(
-        description="Presigned link, valid 15 minutes; null for a draft and for an imported document."
-    )
-    cii: str | None = Field(
-        default=None,
-        description="The e-invoice's CII XML (Factur-X EN 16931), also embedded in the PDF; null but for "
-        "finalized invoices, deposit invoices and credit notes.",
-    )
-    ubl: str | None = Field(default=None, description="The same e-invoice as UBL 2.1 (EN 16931).")
-
-
-class InvoiceResponse(Document):
-    links: Links
-
-
-class QuoteResponse(Quote):
-    links: Links
-    expired: bool = Field(description="Open and past its last day of validity: it can no longer be accepted.")
-
-
-class InvoiceSummary(Model):
-    id: str
-    type: DocumentType
-    status: Status
-    number: str | None
-    customer_name: str
-    issue_date: date | None
-    due_date: date | None
-    currency: str
-    total_incl_tax: Decimal
-    amount_due: Decimal
-    created_at: datetime
-    overdue: bool = Field(description="Open, past its due date, and something is still due.")
-
-
-class QuoteSummary(InvoiceSummary):
-    valid_until: date | None
-    expired: bool = Field(description="Open and past its last day of validity.")
-
-
-class QuoteList(Model):
-    data: list[QuoteSummary]
-    has_more: bool
-    next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null on the last.")
-
-
-class InvoiceList(Model):
-    data: list[InvoiceSummary]
-    has_more: bool
-    next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null on the last.")
-
-
-class FinalizeProblem(Model):
-    code: str
-    field: str | None
-    message: str
-
-
-class FinalizeCheckResponse(Model):
-    finalizable: bool
-    blocking: list[FinalizeProblem] = Field(description="What finalization refuses, as it would refuse it.")
-    warnings: list[FinalizeProblem] = Field(description="Mentions a careful issuer adds; they block nothing.")
-
-
-# A route that answers 200 says so; Powertools then documents its return type as the body.
-OK: dict[int, OpenAPIResponse] = {200: {"description": "OK"}}
-
-# The errors the contract's error body carries, as each operation can answer them (`openapi_build`).
-ERRORS: dict[int, str] = {
-    400: "The body is not valid JSON",
-    401: "No API key, or one that is unknown or revoked",
-    404: "Not found, or another tenant's",
-    409: "The resource's state does not allow it",
-    413: "Body over 1 MB",
-    415: "The body is not sent as application/json",
-    422: "Invalid input; details name each field at fault and what to send",
-    429: "Over the API key's rate or the stage's; retry after Retry-After seconds",
-    503: "A storage service failed or the resource is busy; retry after Retry-After seconds",
-}
-
-__all__ = ["ERRORS", "OK", "Contract", "InvoiceCreate", "InvoiceResponse", "Links"]
+__all__ = ["Contract", "InvoiceCreate"]
