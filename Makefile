@@ -63,7 +63,8 @@ unit handlers integration: install
 openapi: install
 	$(BIN)/python -m invoicing.api.openapi_build
 
-bench: install
+# The layers' sizes are those `make build` makes.
+bench: install build
 	$(BIN)/python -m bench
 
 # A tenant on the running local stack (`make serve` in another terminal): prints its API key.

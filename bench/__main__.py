@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import api, calls, carts, e_invoicing, e_reporting, imports, render, webhooks
+from bench import api, calls, carts, e_invoicing, e_reporting, imports, layers, memory, render, webhooks
 from devserver.stack import LocalStack
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "bench.md"
@@ -30,13 +30,13 @@ def machine() -> str:
 
 
 def main() -> None:
-    rows = imports.measure() + render.measure()
+    rows = layers.measure() + imports.measure() + render.measure()
     # The bench measures our code, not the limits a deployment sets: each key may send what it can.
     stack = LocalStack(port=0, parameters={"RequestsPerMinutePerKey": "1000000"})
     stack.start()
     try:
         rows += api.latency(stack) + api.listing(stack) + api.throughput(stack) + webhooks.measure(stack)
-        rows += e_invoicing.measure(stack)
+        rows += e_invoicing.measure(stack) + memory.measure(stack)
     finally:
         stack.stop()
     rows += calls.measure() + e_reporting.measure() + carts.measure()

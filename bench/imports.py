@@ -51,7 +51,7 @@ spec.loader.exec_module(module)
 """
 
 
-def _run(body: str) -> dict[str, float | bool]:
+def _run(body: str, **variables: str) -> dict[str, float | bool]:
     environment = {
         **os.environ,
         "PYTHONPATH": str(ROOT / "layers" / "shared"),
@@ -60,6 +60,7 @@ def _run(body: str) -> dict[str, float | bool]:
         "IDEMPOTENCY_TABLE": "bench-idempotency",
         "DOCUMENTS_BUCKET": "bench",
         "AWS_LAMBDA_FUNCTION_NAME": "bench",  # as Lambda sets it
+        **variables,
     }
     output = subprocess.run(
         [sys.executable, "-c", _PROBE.format(body=body)],
@@ -99,13 +100,13 @@ import jinja2, lxml.etree, xhtml2pdf.pisa, facturx
 )
 
 
-def _paired(body: str, floor: str) -> tuple[float, float]:
+def _paired(body: str, floor: str, **variables: str) -> tuple[float, float]:
     """`body`'s median import time in fresh interpreters, and its median ratio to `floor` imported
     just before it each time: the machine's speed drifts over a run, a pair shares one moment."""
     times, ratios = [], []
     for _ in range(REPEAT):
         baseline = float(_run(floor)["seconds"])
-        seconds = float(_run(body)["seconds"])
+        seconds = float(_run(body, **variables)["seconds"])
         times.append(seconds)
         ratios.append(seconds / baseline)
     return median(times), median(ratios)
@@ -157,4 +158,30 @@ def measure() -> list[tuple[str, str, str, str]]:
                 "of the render floor" if renders else "of the floor",
             )
         )
+    rows += _tracing_options()
     return rows
+
+
+def _tracing_options() -> list[tuple[str, str, str, str]]:
+    """What turning tracing on costs at INIT, each way measured: ours (the OpenTelemetry SDK, its
+    botocore instrumentation and OTLP exporter, loaded only then), and Powertools' Tracer, which
+    loads the X-Ray SDK (maintenance mode since 25 February 2026, unsupported from 25 February 2027)."""
+    read_api = _LOAD_FUNCTION.format(path=str(ROOT / "functions" / "read_api" / "app.py"))
+    _, off = _paired(read_api, FLOOR)
+    _, ours = _paired(read_api, FLOOR, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://127.0.0.1:9/v1/traces")
+    _, xray = _paired(FLOOR + "\nTracer()\n", FLOOR)
+    return [
+        ("tracing off: read_api", "-", f"{off:.2f}", "of the floor; Lambda's own segments only"),
+        (
+            "tracing on: read_api, OpenTelemetry to X-Ray's OTLP endpoint",
+            "-",
+            f"{ours:.2f}",
+            "of the floor; a span per invocation and per AWS call",
+        ),
+        (
+            "tracing on: the floor with Powertools' Tracer (X-Ray SDK)",
+            "-",
+            f"{xray:.2f}",
+            "of the floor; the same spans, by an SDK out of support in February 2027",
+        ),
+    ]

@@ -36,6 +36,32 @@ class StackState:
         return cls(**json.loads(path.read_text()))
 
 
+def sample_events() -> list[Path]:
+    """events/, in an order each can run in against a fresh local stack: a queued delivery is
+    processed once the receiver has recorded it."""
+    last = ["webhook_delivery_queued.json"]
+    events = sorted(path for path in (ROOT / "events").glob("*.json") if path.name not in last)
+    return events + [ROOT / "events" / name for name in last]
+
+
+def function_of(template: Template, event: dict[str, Any]) -> str:
+    """The function the template has receive such an event: by route, authorizer or queue."""
+    if event.get("type") == "REQUEST":
+        return template.authorizer()[0]
+    if "Records" in event:
+        queue_name = event["Records"][0]["eventSourceARN"].rsplit(":", 1)[1]
+        (function,) = [
+            source.function for source in template.queue_sources() if f"-{source.queue}." in queue_name
+        ]
+        return function
+    (function,) = [
+        route.function
+        for route in template.routes
+        if (route.method, route.resource) == (event["httpMethod"], event["resource"])
+    ]
+    return function
+
+
 def invoke(
     template: Template, function_name: str, event: dict[str, Any], state: StackState
 ) -> dict[str, Any]:

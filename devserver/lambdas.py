@@ -18,6 +18,7 @@ import traceback
 import uuid
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from devserver.template import Function
@@ -125,6 +126,7 @@ class FunctionPool:
         self._environment = environment
         self._idle: list[_Environment] = []
         self._count = 0
+        self.invocations = 0
         self._available = threading.Condition()
 
     def warm(self) -> None:
@@ -138,6 +140,7 @@ class FunctionPool:
         """The handler's answer; `started` is set once an environment (warm, or just started) has
         the event."""
         environment = self._acquire()
+        self.invocations += 1
         if started is not None:
             started.set()
         try:
@@ -150,6 +153,17 @@ class FunctionPool:
             raise
         self._release(environment)
         return result
+
+    def peak_memory_mb(self) -> float:
+        """The largest peak resident memory of this pool's environments so far (Linux's VmHWM): what
+        Lambda's REPORT line gives as Max Memory Used."""
+        with self._available:
+            pids = [environment.process.pid for environment in self._idle]
+        peaks = []
+        for pid in pids:
+            status = Path(f"/proc/{pid}/status").read_text().splitlines()
+            peaks += [int(line.split()[1]) for line in status if line.startswith("VmHWM:")]  # kB
+        return max(peaks, default=0) / 1024
 
     def _acquire(self) -> _Environment:
         with self._available:

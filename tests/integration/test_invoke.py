@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -13,11 +12,8 @@ from devserver import invoke
 from devserver.demo import SAMPLE_TENANT
 from devserver.invoke import STATE_FILE, StackState
 from devserver.stack import ROOT, LocalStack
-from devserver.template import Template
 
 EVENTS = ROOT / "events"
-# A queued delivery is processed once the receiver has recorded it.
-LAST = ["webhook_delivery_queued.json"]
 
 
 @pytest.fixture(scope="module")
@@ -25,30 +21,12 @@ def state(stack: LocalStack, demo_key: str) -> StackState:
     return StackState(moto_endpoint=stack.moto.endpoint, resources=stack.resources)
 
 
-def function_of(template: Template, event: dict[str, Any]) -> str:
-    """The function the template has receive such an event: by route, authorizer or queue."""
-    if event.get("type") == "REQUEST":
-        return template.authorizer()[0]
-    if "Records" in event:
-        queue_name = event["Records"][0]["eventSourceARN"].rsplit(":", 1)[1]
-        (function,) = [
-            source.function for source in template.queue_sources() if f"-{source.queue}." in queue_name
-        ]
-        return function
-    (function,) = [
-        route.function
-        for route in template.routes
-        if (route.method, route.resource) == (event["httpMethod"], event["resource"])
-    ]
-    return function
-
-
 def test_every_sample_event_invokes_its_function_without_error(stack: LocalStack, state: StackState):
-    names = sorted(path.name for path in EVENTS.glob("*.json") if path.name not in LAST) + LAST
     answers = {}
-    for name in names:
-        event = json.loads((EVENTS / name).read_text())
-        outcome = invoke.invoke(stack.template, function_of(stack.template, event), event, state)
+    for path in invoke.sample_events():
+        name = path.name
+        event = json.loads(path.read_text())
+        outcome = invoke.invoke(stack.template, invoke.function_of(stack.template, event), event, state)
         assert "response" in outcome, f"{name}: {outcome}"
         answers[name] = outcome["response"]
     for name, answer in answers.items():
