@@ -29,11 +29,13 @@ invoke: install
 	  (echo "usage: make invoke FUNCTION=FinalizeInvoiceFunction EVENT=events/finalize_invoice.json" >&2; exit 2)
 	@$(BIN)/python -m devserver.invoke "$(FUNCTION)" "$(EVENT)"
 
+# Debian's Chromium, for the invoice page's browser test: installed when missing (as root, or by sudo).
+# Defined before the rule that needs it: make reads a rule's prerequisites as it meets them.
+CHROMIUM := /usr/bin/chromium
+
 test: install lint scan $(CHROMIUM)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-# Debian's Chromium, for the invoice page's browser test: installed when missing (as root, or by sudo).
-CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	$(if $(filter 0,$(shell id -u)),,sudo) sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium'
 
