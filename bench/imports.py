@@ -35,7 +35,7 @@ FUNCTIONS = [
     "platform_tasks",
     "e_reporting",
 ]
-REPEAT = 5
+REPEAT = 7
 
 _PROBE = """
 import importlib.util, json, sys, time

@@ -21,9 +21,6 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
-from stdnum.eu import vat as eu_vat
-from stdnum.fr import siren as fr_siren
-from stdnum.fr import siret as fr_siret
 
 from invoicing.domain.money import is_currency, known_currencies
 
@@ -229,7 +226,10 @@ Country = Annotated[
 ]
 
 
+# python-stdnum is imported by the checks themselves: most functions never check an identifier.
 def _siren(value: str) -> str:
+    from stdnum.fr import siren as fr_siren  # noqa: PLC0415
+
     if not fr_siren.is_valid(value):
         raise ValueError("must be a valid 9-digit SIREN")
     return str(fr_siren.compact(value))
@@ -245,6 +245,8 @@ Siren = Annotated[
 
 
 def _siret(value: str) -> str:
+    from stdnum.fr import siret as fr_siret  # noqa: PLC0415
+
     if not fr_siret.is_valid(value):
         raise ValueError("is not a valid SIRET (14 digits, Luhn checked)")
     return str(fr_siret.compact(value))
@@ -261,6 +263,8 @@ _VAT_SHAPE = re.compile(r"^[A-Z]{2}[A-Z0-9]{2,18}$")
 
 
 def _vat_number(value: str) -> str:
+    from stdnum.eu import vat as eu_vat  # noqa: PLC0415
+
     compact = re.sub(r"[\s.\-]", "", value).upper()
     if not _VAT_SHAPE.match(compact):
         raise ValueError("must be a VAT number starting with its country code")
