@@ -3,7 +3,7 @@ a child of it, and the spans sent to X-Ray's OTLP endpoint signed for the functi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -35,10 +35,14 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     aws.renew_session()
 
 
-def sampled(monkeypatch: pytest.MonkeyPatch, flag: int) -> None:
-    monkeypatch.setenv(
-        "_X_AMZN_TRACE_ID", f"Root=1-{ROOT_ID[:8]}-{ROOT_ID[8:]};Parent={LAMBDA_SEGMENT};Sampled={flag}"
-    )
+def traced_in_lambda(
+    monkeypatch: pytest.MonkeyPatch, handler: Callable[[Any, Any], Any], *, sampled: bool
+) -> tuple[Callable[[Any, Any], Any], InMemorySpanExporter]:
+    """The handler traced, in an invocation Lambda sampled or not, and where its spans go."""
+    header = f"Root=1-{ROOT_ID[:8]}-{ROOT_ID[8:]};Parent={LAMBDA_SEGMENT};Sampled={1 if sampled else 0}"
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", header)
+    spans = InMemorySpanExporter()
+    return traced(handler, "https://unused.example/v1/traces", exporter=spans), spans
 
 
 def list_tables(event: Any, _: Any) -> dict[str, Any]:
@@ -49,9 +53,7 @@ def list_tables(event: Any, _: Any) -> dict[str, Any]:
 def test_the_invocation_is_a_span_of_lambdas_trace_and_each_aws_call_its_child(
     aws_environment: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    spans = InMemorySpanExporter()
-    handler = traced(list_tables, "https://unused.example/v1/traces", exporter=spans)
-    sampled(monkeypatch, 1)
+    handler, spans = traced_in_lambda(monkeypatch, list_tables, sampled=True)
     with mock_aws():
         assert handler({}, context("read_api"))["statusCode"] == 200
         handler({}, context("read_api"))
@@ -79,9 +81,7 @@ def test_the_invocation_is_a_span_of_lambdas_trace_and_each_aws_call_its_child(
 def test_an_invocation_lambda_did_not_sample_sends_nothing(
     aws_environment: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    spans = InMemorySpanExporter()
-    handler = traced(list_tables, "https://unused.example/v1/traces", exporter=spans)
-    sampled(monkeypatch, 0)
+    handler, spans = traced_in_lambda(monkeypatch, list_tables, sampled=False)
     with mock_aws():
         handler({}, context("read_api"))
     assert spans.get_finished_spans() == ()
@@ -93,9 +93,7 @@ def test_a_failed_invocation_is_an_error_span_and_still_fails(
     def failing(event: Any, _: Any) -> Any:
         raise RuntimeError("the table is gone")
 
-    spans = InMemorySpanExporter()
-    handler = traced(failing, "https://unused.example/v1/traces", exporter=spans)
-    sampled(monkeypatch, 1)
+    handler, spans = traced_in_lambda(monkeypatch, failing, sampled=True)
     with pytest.raises(RuntimeError, match="the table is gone"):
         handler({}, context("outbox"))
     (span,) = spans.get_finished_spans()
