@@ -12,8 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.stats import median
-
 ROOT = Path(__file__).resolve().parents[1]
 FUNCTIONS = [
     "authorizer",
@@ -101,15 +99,14 @@ import jinja2, lxml.etree, xhtml2pdf.pisa, facturx
 
 
 def _paired(body: str, floor: str, **variables: str) -> tuple[float, float]:
-    """`body`'s median import time in fresh interpreters, and its median ratio to `floor` imported
-    just before it each time: the machine's speed drifts over a run, a pair shares one moment."""
-    times, ratios = [], []
+    """`body`'s import time in fresh interpreters, and its ratio to `floor` imported just before it
+    each time. The fastest run of each: on a shared machine noise only ever adds time, and the
+    interleaving keeps both on the same stretch of the machine's speed."""
+    times, baselines = [], []
     for _ in range(REPEAT):
-        baseline = float(_run(floor)["seconds"])
-        seconds = float(_run(body, **variables)["seconds"])
-        times.append(seconds)
-        ratios.append(seconds / baseline)
-    return median(times), median(ratios)
+        baselines.append(float(_run(floor)["seconds"]))
+        times.append(float(_run(body, **variables)["seconds"]))
+    return min(times), min(times) / min(baselines)
 
 
 def _compile_as_shipped() -> None:
@@ -121,8 +118,8 @@ def _compile_as_shipped() -> None:
 
 def measure() -> list[tuple[str, str, str, str]]:
     _compile_as_shipped()
-    floor = median([float(_run(FLOOR)["seconds"]) for _ in range(REPEAT)])
-    render_floor = median([float(_run(RENDER_FLOOR)["seconds"]) for _ in range(REPEAT)])
+    floor = min(float(_run(FLOOR)["seconds"]) for _ in range(REPEAT))
+    render_floor = min(float(_run(RENDER_FLOOR)["seconds"]) for _ in range(REPEAT))
     boto3, boto3_ratio = _paired("import boto3", FLOOR)
     paused, paused_ratio = _paired(GC_PAUSED + FLOOR, FLOOR)
     rows = [
