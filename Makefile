@@ -33,7 +33,8 @@ invoke: install
 # Defined before the rule that needs it: make reads a rule's prerequisites as it meets them.
 CHROMIUM := /usr/bin/chromium
 
-test: install lint scan $(CHROMIUM)
+# SAM CLI's venv: tests/unit/test_template.py expands the template with its translator.
+test: install lint scan $(CHROMIUM) $(SAM_VENV)/.installed
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 $(CHROMIUM):
