@@ -54,7 +54,7 @@ lint: install
 
 # The Lambda runtime's Python (pyenv's 3.13 here): the tests that need no local stack.
 VENV313 := .venv-313
-test-py313:
+test-py313: $(SAM_VENV)/.installed
 	@test -n "$(PY313)" || (echo "no Python 3.13 from pyenv on this machine" >&2; exit 2)
 	test -x $(VENV313)/bin/python || $(PY313)/bin/python -m venv $(VENV313)
 	$(VENV313)/bin/pip install --quiet -e ".[render,dev]"
