@@ -12,5 +12,7 @@ environment: collecting then is pure cost, and once frozen they are walked by no
 import gc
 import os
 
-if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+# Paused here, resumed by `invoicing.observability.end_of_init`.
+GC_PAUSED_FOR_INIT = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) and gc.isenabled()
+if GC_PAUSED_FOR_INIT:
     gc.disable()

@@ -17,6 +17,7 @@ from typing import Any, TypeVar, cast
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+import invoicing
 from invoicing.snapstart import register_hooks
 
 Handler = TypeVar("Handler", bound=Callable[[Any, LambdaContext], Any])
@@ -35,7 +36,7 @@ def tracing_endpoint() -> str | None:
 def end_of_init() -> None:
     """What INIT built, frozen out of every later collection, and the collector resumed (see
     `invoicing`: it is paused during INIT)."""
-    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") and not gc.isenabled():
+    if invoicing.GC_PAUSED_FOR_INIT and not gc.isenabled():
         gc.freeze()
         gc.enable()
 
